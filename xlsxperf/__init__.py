@@ -1,0 +1,9 @@
+"""xlsxperf: check departments' budget-performance self-evaluation workbooks.
+
+``xlsxperf.evaluate(path)`` reads a submission, cross-checks it and scores it; the command
+line (``xlsxperf``) is a thin layer over it.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

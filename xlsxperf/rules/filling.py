@@ -1,0 +1,213 @@
+"""Filling rules (F): is each cell filled, and filled with the right kind of value?"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from statistics import median
+from typing import TYPE_CHECKING, Iterable
+
+from .. import schema as S
+from ..model import Finding, Parse, Severity, Value
+from ..values import normalize_text
+from . import make, rule
+
+if TYPE_CHECKING:
+    from ..evaluate import Context
+    from ..model import Submission
+
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+QUANTITATIVE = ("≥", "≤", "=")
+EMPTY_WORDS = frozenset({"无", "暂无", "没有", "无问题", "不存在问题", "无建议", "暂无建议", "未发现问题",
+                         "同上", "略", "详见报告", "见附件"})
+
+
+@rule("F001", "required-missing", E, "必填项目未填写",
+      "必填项目“{label}”未填写",
+      "required field '{label}' is empty")
+def required_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：必填项目为空（或只填了“—”“/”等占位符），或者在工作簿中既找不到它的定义名称也找不到它的标签；
+    项目支出表、绩效指标表的数据行缺少必填列，或两张表一行也没有填写。
+    为什么：缺项会使合计核对和评分无从计算，审核结论不完整。
+    示例：“收入合计”留空；项目支出表中某个项目没有填写“全年执行数”。
+    """
+    for name, f in S.FIELDS.items():
+        v = sub[name]
+        if not f.required or v.parse != Parse.BLANK:
+            continue
+        if f.kind == S.Kind.LONGTEXT and isinstance(v.raw, str) and v.raw.strip():
+            continue  # "无" and the like in a long text: F006 says it better
+        if v.cell is None:
+            yield make("F001", sheet=f.sheet,
+                       label=f"{f.label}（定义名称 {f.name} 和标签“{f.label}”均未找到）")
+        else:
+            yield make("F001", at=v, label=f.label)
+    for table, data in ((S.PROJECT_TABLE, sub.projects), (S.INDICATOR_TABLE, sub.indicators)):
+        if data.header_row is None:
+            labels = "、".join(c.label for c in table.columns[:4])
+            yield make("F001", sheet=table.sheet, label=f"{table.sheet}表的表头（{labels}…）")
+            continue
+        if len(data.rows) < table.min_rows:
+            yield make("F001", at=data.cell(table.columns[1].key, data.header_row + 1),
+                       label=f"{table.sheet}表（至少填写一行）")
+        for row in data.rows:
+            for col in table.columns:
+                if col.required and row[col.key].parse == Parse.BLANK and row[col.key].cell:
+                    yield make("F001", at=row[col.key], label=col.label)
+        if table.total_row:
+            if data.total is None:
+                yield make("F001", sheet=table.sheet, label=f"{table.sheet}表的合计行")
+            else:
+                for col in table.columns:
+                    if col.total and data.total[col.key].parse == Parse.BLANK:
+                        yield make("F001", at=data.total[col.key], label=f"合计·{col.label}")
+
+
+def _is_empty_word(v: Value) -> bool:
+    return isinstance(v.raw, str) and normalize_text(v.raw) in EMPTY_WORDS
+
+
+@rule("F002", "not-a-number", E, "不是数字",
+      "应填数字，实际为“{actual}”（{note}）",
+      "expected a number, found '{actual}'")
+def not_a_number(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：金额、人数、比率、分值等数字项目里填了无法识别为数字的内容；
+    定量指标（≥ / ≤ / =）的指标值或完成值不是数字。
+    为什么：无法识别的数字不能参加合计核对和评分，相关核对都会落空。
+    示例：“项目支出”填了“约一百四十万”；定量指标的完成值填了“已完成”。
+    """
+    for decl, v in sub.values():
+        if decl.kind.numeric and v.parse == Parse.INVALID:
+            yield make("F002", at=v, actual=v.raw, note=v.note)
+    for row in sub.indicators.rows:
+        if row.get("nature") in QUANTITATIVE:
+            for key in ("target", "actual"):
+                v = row[key]
+                if isinstance(v.value, str) or v.parse == Parse.INVALID:
+                    yield make("F002", at=v, actual=v.raw,
+                               note=f"{row.get('nature')} 指标的{S.INDICATOR_TABLE.column(key).label}应为数字")
+
+
+@rule("F003", "number-normalized", I, "文本已转换为数字",
+      "的文本 {note}读取",
+      "text was read as a number or date ({note})")
+def number_normalized(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：数字项目里填的是文本（带单位、千分位、全角数字、百分号或空格），已按数字读取。
+    为什么：读取结果通常正确，但文本型数字在 Excel 中不参与求和，部门自己的合计可能因此出错；请核对换算是否符合原意。
+    示例：“收入合计”填了文本“414.31万元”，按 414.31 读取；“1.2亿元”按 12000 万元读取。
+    """
+    for decl, v in sub.values():
+        if v.parse == Parse.NORMALIZED:
+            yield make("F003", at=v, actual=v.raw, expected=v.value, note=v.note)
+
+
+@rule("F004", "negative-amount", E, "金额为负数",
+      "“{label}”为负数 {actual}",
+      "'{label}' is negative ({actual})")
+def negative_amount(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：金额、人数、分值等不应为负的项目填了负数。
+    为什么：收入、支出、预算数和人数都不会小于零；负数多为录入错误或把“减少”填成了负值。
+    示例：“调出”填了 -2，应填 2。
+    """
+    for decl, v in sub.values():
+        if decl.kind.numeric and isinstance(v.value, (Decimal, int)) and v.value < 0:
+            yield make("F004", at=v, actual=v.value, label=decl.label)
+
+
+@rule("F005", "unit-suspect", W, "金额单位可疑",
+      "“{label}”为 {actual} 万元，数额异常偏大，可能按“元”填写",
+      "'{label}' is {actual} (10k yuan), suspiciously large: typed in yuan?")
+def unit_suspect(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：以万元为单位的金额异常偏大：是本表其他金额中位数的 1000 倍以上，或超过 1,000,000 万元（100 亿元）。
+    为什么：把“元”填进“万元”栏会使金额放大一万倍，合计和比率全部失真。阈值可在配置文件中调整。
+    示例：项目“公务接待经费”全年执行数填了 143500（应为 14.35 万元）。
+    """
+    t = ctx.config.thresholds
+    amounts = [(decl, v) for decl, v in sub.values()
+               if decl.kind == S.Kind.AMOUNT and isinstance(v.value, Decimal)]
+    nonzero = [v.value for _, v in amounts if v.value > 0]
+    if not nonzero:
+        return
+    typical = Decimal(median(nonzero))
+    for decl, v in amounts:
+        if v.value >= t.unit_suspect_abs or (typical > 0 and v.value >= typical * t.unit_suspect_factor):
+            yield make("F005", at=v, actual=v.value, label=decl.label)
+
+
+@rule("F006", "placeholder-text", W, "文字项目未实质填写",
+      "“{label}”没有实质内容（“{actual}”）",
+      "'{label}' has no real content ('{actual}')")
+def placeholder_text(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：“存在问题”“改进建议”等文字项目填的是“无”“暂无”等，或仍是模板的提示文字。其他文字项目填“无”“略”等也会提示。
+    为什么：自评的价值在于找出问题并提出改进措施；写“无”的自评报告不能通过审核。
+    示例：“存在问题”填了“无”；“改进建议”仍是“（请逐条填写改进建议）”。
+    """
+    for name, f in S.FIELDS.items():
+        if f.kind != S.Kind.LONGTEXT:
+            continue
+        v = sub[name]
+        placeholder = S.PLACEHOLDERS.get(name)
+        text = normalize_text(v.raw) if isinstance(v.raw, str) else ""
+        if not text:
+            continue
+        if _is_empty_word(v) or text in {"无", "-", "—", "/"} or (
+                placeholder and text == normalize_text(placeholder)):
+            if f.required or name in S.PLACEHOLDERS:
+                yield make("F006", at=v, actual=v.raw, label=f.label)
+
+
+@rule("F007", "invalid-choice", E, "不是可选项",
+      "“{label}”填了“{actual}”，应为 {expected}",
+      "'{label}' is '{actual}', expected one of {expected}")
+def invalid_choice(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：下拉选择项目填了列表以外的内容；二级指标与一级指标不对应；定性指标的完成值不是
+    达成 / 部分达成 / 未达成。
+    为什么：项目类别、指标层级和性质决定了统计口径和评分公式，填错会使计算结果失真。
+    示例：项目类别填了“专项类”；产出指标下填了“经济效益指标”；定性指标完成值填了“良好”。
+    """
+    for decl, v in sub.values():
+        if decl.kind == S.Kind.CHOICE and v.parse == Parse.INVALID:
+            yield make("F007", at=v, actual=v.raw, label=decl.label,
+                       expected=" / ".join(decl.choices))
+    for row in sub.indicators.rows:
+        level1, level2 = row.get("level1"), row.get("level2")
+        if level1 in S.LEVEL2 and level2 in S.LEVEL2_ALL and level2 not in S.LEVEL2[level1]:
+            yield make("F007", at=row["level2"], actual=level2, label="二级指标",
+                       expected=" / ".join(S.LEVEL2[level1]))
+        actual = row["actual"]
+        if row.get("nature") == "定性" and actual.filled and actual.value not in S.QUALITATIVE_LEVELS:
+            yield make("F007", at=actual, actual=actual.raw, label="定性指标完成值",
+                       expected=" / ".join(S.QUALITATIVE_LEVELS))
+
+
+@rule("F008", "invalid-year-or-date", E, "年度或日期无效",
+      "“{label}”无效：{actual}（{note}）",
+      "'{label}' is not valid: {actual} ({note})")
+def invalid_year_or_date(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：评价年度不是 2000 年至今的四位年份；填报日期无法识别、晚于今天，或早于评价年度。
+    为什么：年度决定汇总口径，填错会使同一单位的不同年度混在一起；填报日期应在评价年度结束之后。
+    示例：评价年度填了“22”；评价年度 2022 而填报日期为 2021-12-01。
+    """
+    year = sub["eval_year"]
+    if year.parse == Parse.INVALID:
+        yield make("F008", at=year, actual=year.raw, label="评价年度", note=year.note)
+    elif isinstance(year.value, int) and not 2000 <= year.value <= ctx.today.year:
+        yield make("F008", at=year, actual=year.value, label="评价年度",
+                   note=f"应在 2000–{ctx.today.year} 之间")
+    day = sub["fill_date"]
+    if day.parse == Parse.INVALID:
+        yield make("F008", at=day, actual=day.raw, label="填报日期", note=day.note)
+    elif day.value is not None and not isinstance(day.value, (str, int, Decimal)):
+        if day.value > ctx.today:
+            yield make("F008", at=day, actual=day.value.isoformat(), label="填报日期", note="晚于今天")
+        elif isinstance(year.value, int) and day.value.year < year.value:
+            yield make("F008", at=day, actual=day.value.isoformat(), label="填报日期",
+                       note=f"早于评价年度 {year.value} 年")

@@ -1,0 +1,128 @@
+"""The official scoring formulas (SPEC section 5). Pure functions over Decimal.
+
+- 预算执行率 = 全年执行数 / 全年预算数 (the adjusted budget); its score = min(w, 执行率 × w).
+- ≥ and = indicators: 完成值 ≥ 指标值 → full weight, else weight × 完成值 / 指标值;
+  = with 指标值 0: 完成值 ≤ 0 → full, else 0.
+- ≤ indicators: 完成值 ≤ 指标值 → full; up to twice the target the score falls linearly;
+  from twice the target it is 0.
+- 定性 indicators: 达成 → [80%, 100%] of the weight, 部分达成 → [60%, 80%), 未达成 → [0, 60%);
+  the computed score is the self-score clamped into its band.
+- Scores round half-up to 2 decimals; an indicator never scores above its weight.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .values import round_half_up
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+BANDS = {  # level -> (low, high) share of the weight; high is exclusive except for 达成
+    "达成": (Decimal("0.8"), Decimal(1)),
+    "部分达成": (Decimal("0.6"), Decimal("0.8")),
+    "未达成": (ZERO, Decimal("0.6")),
+}
+
+
+def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole as a percent value rounded to 2 decimals; None when undefined."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return round_half_up(part / whole * HUNDRED)
+
+
+def budget_score(actual: Decimal | None, budget: Decimal | None, weight: Decimal
+                 ) -> Decimal | None:
+    """min(weight, 执行率 × weight), from the unrounded rate."""
+    if actual is None or budget is None or budget <= 0:
+        return None
+    return round_half_up(min(weight, actual / budget * weight))
+
+
+def completion_pct(nature: str | None, target: Decimal, actual: Decimal) -> Decimal | None:
+    """How far an indicator got: 完成值 / 指标值 (≥, =), 指标值 / 完成值 (≤), in percent."""
+    if nature in ("≥", "="):
+        return pct(actual, target) if target > 0 else None
+    if nature == "≤":
+        return pct(target, actual) if actual > 0 else None
+    return None
+
+
+def met(nature: str | None, target: Decimal | str | None, actual: Decimal | str | None
+        ) -> bool | None:
+    """Whether an indicator reached its target; None when it cannot be told."""
+    if nature == "定性":
+        return None if actual is None else actual == "达成"
+    if not isinstance(target, Decimal) or not isinstance(actual, Decimal):
+        return None
+    if nature == "≤" or (nature == "=" and target == 0):
+        return actual <= target
+    if nature in ("≥", "="):
+        return actual >= target
+    return None
+
+
+def quantitative_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal
+                       ) -> Decimal | None:
+    if nature == "=" and target == 0:
+        return round_half_up(weight if actual <= 0 else ZERO)
+    if nature in ("≥", "="):
+        if actual >= target:
+            return round_half_up(weight)
+        if target <= 0:
+            return None
+        return round_half_up(max(ZERO, weight * actual / target))
+    if nature == "≤":
+        if actual <= target:
+            return round_half_up(weight)
+        if target <= 0 or actual >= 2 * target:
+            return round_half_up(ZERO)
+        return round_half_up(weight * (1 - (actual - target) / target))
+    return None
+
+
+def band(level: str, weight: Decimal) -> tuple[Decimal, Decimal] | None:
+    """The closed score band of a 定性 level, at 2-decimal precision."""
+    if level not in BANDS:
+        return None
+    low, high = BANDS[level]
+    top = weight * high if level == "达成" else weight * high - CENT
+    return round_half_up(weight * low), round_half_up(max(top, weight * low))
+
+
+def qualitative_score(level: str, weight: Decimal, self_score: Decimal | None
+                      ) -> Decimal | None:
+    """The self-score clamped into the band of ``level`` (its low end when not scored)."""
+    b = band(level, weight)
+    if b is None:
+        return None
+    low, high = b
+    if self_score is None:
+        return low
+    return min(high, max(low, round_half_up(self_score)))
+
+
+def indicator_score(nature: str | None, target: Decimal | str | None,
+                    actual: Decimal | str | None, weight: Decimal | None,
+                    self_score: Decimal | None) -> Decimal | None:
+    """The computed score of one indicator; never above its weight."""
+    if weight is None:
+        return None
+    if nature == "定性":
+        return qualitative_score(actual, weight, self_score) if isinstance(actual, str) else None
+    if not isinstance(target, Decimal) or not isinstance(actual, Decimal) or nature is None:
+        return None
+    score = quantitative_score(nature, target, actual, weight)
+    return None if score is None else min(score, round_half_up(weight))
+
+
+def grade(score: Decimal | None, floors: tuple[tuple[str, Decimal], ...]) -> str | None:
+    """优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60 with the default floors."""
+    if score is None:
+        return None
+    for name, floor in floors:
+        if score >= floor:
+            return name
+    return "差"

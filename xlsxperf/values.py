@@ -1,0 +1,218 @@
+"""Turning raw cell contents into typed values (SPEC section 3). Pure functions.
+
+Numbers may arrive as numbers or as text: ``414.31``, ``"414.31万元"``, ``"1,234.5"``,
+full-width ``"４１４．３１"``, ``"65.11%"``, ``" 18 "``. ``"—"``, ``"-"``, ``"/"``, ``"无"``
+and blank mean "not filled". Amounts and ratios become :class:`~decimal.Decimal`, never float.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from .model import Parse, Scalar
+from .schema import QUALITATIVE_LEVELS, Kind
+
+NOT_FILLED = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "n/a", "na", "\\", "空", "—/—"})
+
+# unit -> factor to the amount unit 万元; other units are just dropped for their kinds
+AMOUNT_UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001"), "万": Decimal(1)}
+COUNT_UNITS = ("人", "个", "名", "家", "次", "年", "年度", "项")
+SCORE_UNITS = ("分",)
+
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?$", re.IGNORECASE)
+_NUMBER_WITH_UNIT = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(.*)$", re.IGNORECASE)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Scalar
+    parse: Parse
+    note: str = ""
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full-width to half-width), strip spaces of every width."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def normalize_label(text: Any) -> str:
+    """Compare labels loosely: width, spaces, required marks and trailing colons ignored."""
+    if not isinstance(text, str):
+        return ""
+    t = normalize_text(text).strip("*:")
+    return t.replace("（", "(").replace("）", ")")
+
+
+def strip_parenthetical(label: str) -> str:
+    return re.sub(r"\([^)]*\)", "", label)
+
+
+def is_not_filled(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return normalize_text(raw).lower() in NOT_FILLED
+    return False
+
+
+def decimal_from_float(x: float) -> Decimal:
+    """A float cell as the 15 significant digits a spreadsheet shows, never float noise."""
+    return Decimal(format(x, ".15g"))
+
+
+def round_half_up(x: Decimal, places: int = 2) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _text_number(text: str) -> tuple[Decimal, str] | None:
+    """``"1,234.5万元"`` -> (Decimal("1234.5"), "万元"); None when it is not a number."""
+    t = normalize_text(text).replace(",", "").replace("−", "-")
+    accounting = re.fullmatch(r"\((.*)\)", t)
+    if accounting:
+        t = "-" + accounting.group(1)
+    m = _NUMBER_WITH_UNIT.match(t)
+    if not m:
+        return None
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation:
+        return None
+    return number, m.group(2)
+
+
+def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed:
+    """Parse a raw cell value for a numeric kind (amount, integer, percent, score, year)."""
+    if is_not_filled(raw):
+        return Parsed(None, Parse.BLANK)
+    if isinstance(raw, bool):
+        return Parsed(None, Parse.INVALID, "逻辑值不是数字")
+    if isinstance(raw, (int, float)):
+        number = decimal_from_float(raw) if isinstance(raw, float) else Decimal(raw)
+        if kind in (Kind.PERCENT, Kind.MEASURE) and "%" in (number_format or ""):
+            number = number * 100
+        return _finish(number, kind, Parse.OK, "")
+    if isinstance(raw, (datetime, date)):
+        return Parsed(None, Parse.INVALID, "日期不是数字")
+    if not isinstance(raw, str):
+        return Parsed(None, Parse.INVALID, f"无法识别的内容 {raw!r}")
+    found = _text_number(raw)
+    if found is None:
+        return Parsed(None, Parse.INVALID, f"“{raw}”不是数字")
+    number, unit = found
+    note = f"“{raw}”按 {number.normalize():f}"
+    if kind == Kind.AMOUNT:
+        if unit and unit not in AMOUNT_UNITS:
+            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不是金额单位")
+        if unit in ("亿元", "元"):
+            number = number * AMOUNT_UNITS[unit]
+            note = f"“{raw}”按 {number.normalize():f} 万元"
+    elif kind == Kind.PERCENT:
+        if unit not in ("", "%"):
+            return Parsed(None, Parse.INVALID, f"“{raw}”不是百分比")
+    elif kind in (Kind.INTEGER, Kind.YEAR):
+        if unit and unit not in COUNT_UNITS:
+            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不对")
+    elif kind == Kind.SCORE:
+        if unit and unit not in SCORE_UNITS:
+            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不是分")
+    # MEASURE: the indicator has its own unit column; any unit text is dropped
+    return _finish(number, kind, Parse.NORMALIZED, note)
+
+
+def _finish(number: Decimal, kind: Kind, parse: Parse, note: str) -> Parsed:
+    if kind in (Kind.INTEGER, Kind.YEAR):
+        if number != number.to_integral_value():
+            return Parsed(None, Parse.INVALID, f"{number:f} 不是整数")
+        return Parsed(int(number), parse, note)
+    if not number.is_finite():
+        return Parsed(None, Parse.INVALID, "不是有限数字")
+    return Parsed(number, parse, note)
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def parse_date(raw: Any, epoch: datetime = _EXCEL_EPOCH) -> Parsed:
+    if is_not_filled(raw):
+        return Parsed(None, Parse.BLANK)
+    if isinstance(raw, datetime):
+        return Parsed(raw.date(), Parse.OK)
+    if isinstance(raw, date):
+        return Parsed(raw, Parse.OK)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 1 <= raw < 2958466:  # Excel serial day numbers up to 9999-12-31
+            day = (epoch + timedelta(days=float(raw))).date()
+            return Parsed(day, Parse.NORMALIZED, f"序列号 {raw} 按日期 {day.isoformat()}")
+        return Parsed(None, Parse.INVALID, f"{raw} 不是日期")
+    if isinstance(raw, str):
+        t = normalize_text(raw)
+        m = _DATE_TEXT.match(t) or (re.fullmatch(r"(\d{4})(\d{2})(\d{2})", t))
+        if m:
+            try:
+                day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return Parsed(None, Parse.INVALID, f"“{raw}”不是有效日期")
+            return Parsed(day, Parse.NORMALIZED, f"“{raw}”按日期 {day.isoformat()}")
+    return Parsed(None, Parse.INVALID, f"“{raw}”不是日期")
+
+
+def parse_text(raw: Any) -> Parsed:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return Parsed(None, Parse.BLANK)
+    if isinstance(raw, str):
+        return Parsed(raw.strip(), Parse.OK)
+    if isinstance(raw, float):
+        return Parsed(format(decimal_from_float(raw), "f"), Parse.OK)
+    if isinstance(raw, datetime):
+        return Parsed(raw.date().isoformat(), Parse.OK)
+    return Parsed(str(raw), Parse.OK)
+
+
+def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
+    if is_not_filled(raw):
+        return Parsed(None, Parse.BLANK)
+    text = str(raw)
+    t = normalize_label(text)
+    for choice in choices:
+        if t == normalize_label(choice):
+            return Parsed(choice, Parse.OK)
+    aliases = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＝": "="}
+    if t in aliases and aliases[t] in choices:
+        return Parsed(aliases[t], Parse.NORMALIZED, f"“{text}”按“{aliases[t]}”")
+    for choice in choices:  # 数量 for 数量指标
+        if choice.endswith("指标") and t == normalize_label(choice[:-2]):
+            return Parsed(choice, Parse.NORMALIZED, f"“{text}”按“{choice}”")
+    return Parsed(text.strip(), Parse.INVALID, f"“{text}”不在可选项 {' / '.join(choices)} 中")
+
+
+def parse_measure(raw: Any, number_format: str = "General") -> Parsed:
+    """An indicator's 指标值 / 完成值: a number, or one of the 定性 levels."""
+    if is_not_filled(raw):
+        return Parsed(None, Parse.BLANK)
+    if isinstance(raw, str):
+        level = normalize_label(raw)
+        if level in QUALITATIVE_LEVELS:
+            return Parsed(level, Parse.OK)
+        if _text_number(raw) is None:
+            return Parsed(raw.strip(), Parse.OK)  # a 定性 target described in words
+    return parse_number(raw, Kind.MEASURE, number_format)
+
+
+def parse(raw: Any, kind: Kind, *, number_format: str = "General",
+          choices: tuple[str, ...] = (), epoch: datetime = _EXCEL_EPOCH) -> Parsed:
+    """Parse ``raw`` for a field or column of ``kind``."""
+    if kind == Kind.DATE:
+        return parse_date(raw, epoch)
+    if kind == Kind.CHOICE:
+        return parse_choice(raw, choices)
+    if kind == Kind.MEASURE:
+        return parse_measure(raw, number_format)
+    if kind in (Kind.TEXT, Kind.LONGTEXT):
+        return parse_text(raw)
+    return parse_number(raw, kind, number_format)

@@ -42,6 +42,7 @@ NUM_FORMATS = {
 }
 
 FORM_WIDTHS = (28, 18, 20, 18, 13, 36)  # A..F
+HEADER_ROWS = {S.PROJECTS: 3, S.INDICATORS: 8}  # 1-based header row of each repeating table
 PROTECT = {
     "insert_rows": True,
     "delete_rows": True,
@@ -288,7 +289,7 @@ def _table_sheet(ws: Any, fmt: _Formats, table: S.Table, title: str, note: str,
 def _projects(wb: Any, fmt: _Formats) -> None:
     t = S.PROJECT_TABLE
     ws = wb.add_worksheet(t.sheet)
-    header = 2
+    header = HEADER_ROWS[t.sheet] - 1
     _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
                  "每个项目一行，可插入或删除行；合计行请手工填写。项目类别：人员类 / 运转类 / 特定目标类。",
                  header)
@@ -308,7 +309,7 @@ def _projects(wb: Any, fmt: _Formats) -> None:
 def _indicators(wb: Any, fmt: _Formats) -> None:
     t = S.INDICATOR_TABLE
     ws = wb.add_worksheet(t.sheet)
-    header = 7
+    header = HEADER_ROWS[t.sheet] - 1
     _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
                  "预算执行率指标单独填写（默认 10 分，得分 = 执行率 × 10，最高 10 分）；其余指标每行一个，"
                  "可插入或删除行。定性指标的完成值填 达成 / 部分达成 / 未达成。", header)

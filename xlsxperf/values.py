@@ -103,24 +103,24 @@ def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed
         return Parsed(None, Parse.INVALID, f"无法识别的内容 {raw!r}")
     found = _text_number(raw)
     if found is None:
-        return Parsed(None, Parse.INVALID, f"“{raw}”不是数字")
+        return Parsed(None, Parse.INVALID)
     number, unit = found
-    note = f"“{raw}”按 {number.normalize():f}"
+    note = f"按 {number.normalize():f}"
     if kind == Kind.AMOUNT:
         if unit and unit not in AMOUNT_UNITS:
-            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不是金额单位")
+            return Parsed(None, Parse.INVALID, f"单位“{unit}”不是金额单位")
         if unit in ("亿元", "元"):
             number = number * AMOUNT_UNITS[unit]
-            note = f"“{raw}”按 {number.normalize():f} 万元"
+            note = f"按 {number.normalize():f} 万元"
     elif kind == Kind.PERCENT:
         if unit not in ("", "%"):
-            return Parsed(None, Parse.INVALID, f"“{raw}”不是百分比")
+            return Parsed(None, Parse.INVALID, "不是百分比")
     elif kind in (Kind.INTEGER, Kind.YEAR):
         if unit and unit not in COUNT_UNITS:
-            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不对")
+            return Parsed(None, Parse.INVALID, f"单位“{unit}”不对")
     elif kind == Kind.SCORE:
         if unit and unit not in SCORE_UNITS:
-            return Parsed(None, Parse.INVALID, f"“{raw}”的单位“{unit}”不是分")
+            return Parsed(None, Parse.INVALID, f"单位“{unit}”不是分")
     # MEASURE: the indicator has its own unit column; any unit text is dropped
     return _finish(number, kind, Parse.NORMALIZED, note)
 
@@ -148,7 +148,7 @@ def parse_date(raw: Any, epoch: datetime = _EXCEL_EPOCH) -> Parsed:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         if 1 <= raw < 2958466:  # Excel serial day numbers up to 9999-12-31
             day = (epoch + timedelta(days=float(raw))).date()
-            return Parsed(day, Parse.NORMALIZED, f"序列号 {raw} 按日期 {day.isoformat()}")
+            return Parsed(day, Parse.NORMALIZED, f"按日期 {day.isoformat()}")
         return Parsed(None, Parse.INVALID, f"{raw} 不是日期")
     if isinstance(raw, str):
         t = normalize_text(raw)
@@ -157,13 +157,13 @@ def parse_date(raw: Any, epoch: datetime = _EXCEL_EPOCH) -> Parsed:
             try:
                 day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
-                return Parsed(None, Parse.INVALID, f"“{raw}”不是有效日期")
-            return Parsed(day, Parse.NORMALIZED, f"“{raw}”按日期 {day.isoformat()}")
-    return Parsed(None, Parse.INVALID, f"“{raw}”不是日期")
+                return Parsed(None, Parse.INVALID, "不是有效日期")
+            return Parsed(day, Parse.NORMALIZED, f"按日期 {day.isoformat()}")
+    return Parsed(None, Parse.INVALID, "不是日期")
 
 
 def parse_text(raw: Any) -> Parsed:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
     if isinstance(raw, str):
         return Parsed(raw.strip(), Parse.OK)
@@ -184,11 +184,11 @@ def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
             return Parsed(choice, Parse.OK)
     aliases = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＝": "="}
     if t in aliases and aliases[t] in choices:
-        return Parsed(aliases[t], Parse.NORMALIZED, f"“{text}”按“{aliases[t]}”")
+        return Parsed(aliases[t], Parse.NORMALIZED, f"按“{aliases[t]}”")
     for choice in choices:  # 数量 for 数量指标
         if choice.endswith("指标") and t == normalize_label(choice[:-2]):
-            return Parsed(choice, Parse.NORMALIZED, f"“{text}”按“{choice}”")
-    return Parsed(text.strip(), Parse.INVALID, f"“{text}”不在可选项 {' / '.join(choices)} 中")
+            return Parsed(choice, Parse.NORMALIZED, f"按“{choice}”")
+    return Parsed(text.strip(), Parse.INVALID, "不在可选项中")
 
 
 def parse_measure(raw: Any, number_format: str = "General") -> Parsed:

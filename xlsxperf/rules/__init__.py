@@ -105,6 +105,7 @@ def make(code: str, *, at: Cell | Value | None = None, sheet: str | None = None,
     values.setdefault("expected", _text(expected))
     values.setdefault("actual", _text(actual))
     values.setdefault("tolerance", _text(tolerance))
+    values.setdefault("sheet", cell.sheet if cell else sheet)
     fm = string.Formatter()
     return Finding(
         code=r.code,

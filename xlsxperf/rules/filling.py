@@ -69,7 +69,7 @@ def _is_empty_word(v: Value) -> bool:
 
 
 @rule("F002", "not-a-number", E, "不是数字",
-      "应填数字，实际为“{actual}”（{note}）",
+      "应填数字，实际为“{actual}”{note}",
       "expected a number, found '{actual}'")
 def not_a_number(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
@@ -80,19 +80,20 @@ def not_a_number(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     for decl, v in sub.values():
         if decl.kind.numeric and v.parse == Parse.INVALID:
-            yield make("F002", at=v, actual=v.raw, note=v.note)
+            yield make("F002", at=v, actual=v.raw, note=f"（{v.note}）" if v.note else "")
     for row in sub.indicators.rows:
         if row.get("nature") in QUANTITATIVE:
             for key in ("target", "actual"):
                 v = row[key]
                 if isinstance(v.value, str) or v.parse == Parse.INVALID:
+                    label = S.INDICATOR_TABLE.column(key).label
                     yield make("F002", at=v, actual=v.raw,
-                               note=f"{row.get('nature')} 指标的{S.INDICATOR_TABLE.column(key).label}应为数字")
+                               note=f"（“{row.get('nature')}”指标的{label}应为数字）")
 
 
 @rule("F003", "number-normalized", I, "文本已转换为数字",
-      "的文本 {note}读取",
-      "text was read as a number or date ({note})")
+      "文本“{actual}”已{note} 读取",
+      "text '{actual}' was read as {expected}")
 def number_normalized(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：数字项目里填的是文本（带单位、千分位、全角数字、百分号或空格），已按数字读取。
@@ -188,8 +189,8 @@ def invalid_choice(sub: Submission, ctx: Context) -> Iterable[Finding]:
 
 
 @rule("F008", "invalid-year-or-date", E, "年度或日期无效",
-      "“{label}”无效：{actual}（{note}）",
-      "'{label}' is not valid: {actual} ({note})")
+      "“{label}”无效：{actual}{note}",
+      "'{label}' is not a valid year or date: {actual}")
 def invalid_year_or_date(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：评价年度不是 2000 年至今的四位年份；填报日期无法识别、晚于今天，或早于评价年度。
@@ -198,16 +199,20 @@ def invalid_year_or_date(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     year = sub["eval_year"]
     if year.parse == Parse.INVALID:
-        yield make("F008", at=year, actual=year.raw, label="评价年度", note=year.note)
+        yield make("F008", at=year, actual=year.raw, label="评价年度", note=_paren(year.note))
     elif isinstance(year.value, int) and not 2000 <= year.value <= ctx.today.year:
         yield make("F008", at=year, actual=year.value, label="评价年度",
-                   note=f"应在 2000–{ctx.today.year} 之间")
+                   note=f"（应在 2000–{ctx.today.year} 之间）")
     day = sub["fill_date"]
     if day.parse == Parse.INVALID:
-        yield make("F008", at=day, actual=day.raw, label="填报日期", note=day.note)
+        yield make("F008", at=day, actual=day.raw, label="填报日期", note=_paren(day.note))
     elif day.value is not None and not isinstance(day.value, (str, int, Decimal)):
         if day.value > ctx.today:
-            yield make("F008", at=day, actual=day.value.isoformat(), label="填报日期", note="晚于今天")
+            yield make("F008", at=day, actual=day.value.isoformat(), label="填报日期", note="（晚于今天）")
         elif isinstance(year.value, int) and day.value.year < year.value:
             yield make("F008", at=day, actual=day.value.isoformat(), label="填报日期",
-                       note=f"早于评价年度 {year.value} 年")
+                       note=f"（早于评价年度 {year.value} 年）")
+
+
+def _paren(note: str) -> str:
+    return f"（{note}）" if note else ""

@@ -65,7 +65,7 @@ declare(
 
 
 @rule("S004", "formula-without-value", E, "公式没有计算结果",
-      "是公式 {formula}，但文件中没有保存计算结果，无法读取其值",
+      "单元格是公式 {formula}，但文件中没有保存计算结果，无法读取其值",
       "holds the formula {formula} but no calculated value was saved")
 def formula_without_value(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """

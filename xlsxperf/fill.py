@@ -1,0 +1,92 @@
+"""Fill the template from data: for systems that produce submissions, for samples and tests.
+
+``fill_workbook(out, fields, projects, indicators)`` generates the template, writes each
+field through its defined name and the table rows under their headers, and saves ``out``.
+Values are written as given: a ``str`` stays text (even ``"414.31万元"`` or ``"=1+1"``), so
+messy submissions can be built on purpose; wrap a formula in :class:`Formula` to write one.
+Percent fields take percent values (``89.41``) and are stored as fractions in their
+percent-formatted cells, as a spreadsheet does when ``89.41%`` is typed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from . import schema as S
+from .template import HEADER_ROWS, write_template
+
+
+@dataclass(frozen=True)
+class Formula:
+    text: str  # "=SUM(B4:B9)"
+
+
+def _set(ws: Any, row: int, col: int, value: Any, percent: bool = False) -> None:
+    cell = ws.cell(row, col)
+    if isinstance(value, Formula):
+        cell.value = value.text
+        return
+    if percent and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        value = Decimal(str(value)) / 100
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text that looks like a formula stays text
+
+
+def _table(ws: Any, table: S.Table, rows: Sequence[Mapping[str, Any]],
+           total: Mapping[str, Any] | None) -> None:
+    header = HEADER_ROWS[table.sheet]
+    keys = [c.key for c in table.columns]
+    percent = {c.key for c in table.columns if c.kind == S.Kind.PERCENT}
+    total_row = header + table.blank_rows + 1
+    if table.total_row and len(rows) > table.blank_rows:
+        old = total_row
+        total_row = header + len(rows) + 1
+        for col in range(1, len(keys) + 1):
+            ws.cell(old, col).value = None
+        ws.cell(total_row, keys.index("name") + 1).value = "合计"
+    for i, data in enumerate(rows):
+        unknown = set(data) - set(keys)
+        if unknown:
+            raise KeyError(f"{table.sheet}: unknown columns {sorted(unknown)}")
+        for key, value in data.items():
+            _set(ws, header + 1 + i, keys.index(key) + 1, value, key in percent)
+    if table.total_row:
+        if total is None:
+            total = {}
+            for col in table.columns:
+                if col.total:
+                    nums = [r.get(col.key) for r in rows]
+                    if all(isinstance(n, Decimal) for n in nums):
+                        total[col.key] = sum(nums, Decimal(0))
+        for key, value in total.items():
+            _set(ws, total_row, keys.index(key) + 1, value)
+
+
+def fill_workbook(out: str | Path, fields: Mapping[str, Any],
+                  projects: Sequence[Mapping[str, Any]] = (),
+                  indicators: Sequence[Mapping[str, Any]] = (),
+                  project_total: Mapping[str, Any] | None = None,
+                  template: str | Path | None = None) -> Path:
+    """Write a filled submission to ``out``; ``project_total`` defaults to the column sums."""
+    from openpyxl import load_workbook
+
+    out = Path(out)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(template) if template else write_template(Path(tmp) / "template.xlsx")
+        wb = load_workbook(source)
+    for name, value in fields.items():
+        f = S.FIELDS[name]
+        dn = wb.defined_names[name]
+        sheet, ref = next(iter(dn.destinations))
+        ws = wb[sheet]
+        cell = ws[ref.replace("$", "")]
+        _set(ws, cell.row, cell.column, value, f.kind == S.Kind.PERCENT)
+    _table(wb[S.PROJECTS], S.PROJECT_TABLE, projects, project_total)
+    _table(wb[S.INDICATORS], S.INDICATOR_TABLE, indicators, None)
+    wb.save(out)
+    return out

@@ -52,7 +52,7 @@ class Locator:
 
     def _sheets_for(self, sheet: str) -> list[str]:
         """The expected sheet first, then the others (a user may have renamed or merged)."""
-        names = self.book.sheet_names
+        names = [n for n in self.book.sheet_names if n not in (S.INSTRUCTIONS, S.META_SHEET)]
         return ([sheet] if sheet in names else []) + [n for n in names if n != sheet]
 
     def find_label(self, label: str, sheet: str) -> tuple[str, int, int] | None:
@@ -66,17 +66,15 @@ class Locator:
 
     # -- fields ------------------------------------------------------------------------------
     def field(self, f: S.Field) -> Value:
-        where = self.book.defined_name(f.name)
-        found_by = "name"
-        if where is None:
-            found_by = "label"
-            where = self._grid_cell(f) if f.name.startswith(S.EXECUTION.key + "_") else None
-            if where is None:
-                hit = self.find_label(f.label, f.sheet)
-                if hit is not None:
-                    sheet, r, c = hit
-                    _, _, right = self.book.merged_anchor(sheet, r, c)
-                    where = (sheet, r, right + 1)
+        """A field by its defined name; by its label when the name is missing, broken, or
+        points at a cell whose label is not the field's (a tool moved cells without names)."""
+        grid = f.name.startswith(S.EXECUTION.key + "_")
+        named = self.book.defined_name(f.name)
+        where, found_by = named, "name"
+        if named is None or not self._labelled(f, *named, grid=grid):
+            by_label = self._grid_cell(f) if grid else self._beside_label(f)
+            if by_label is not None or named is None:
+                where, found_by = by_label, "label"
         if where is None:
             return Value(None, None, None, Parse.BLANK, found_by="")
         sheet, r, c = where
@@ -84,6 +82,27 @@ class Locator:
         ar, ac, _ = self.book.merged_anchor(sheet, r, c)
         cell = Cell(sheet, f"{get_column_letter(ac)}{ar}", f.name if found_by == "name" else None)
         return to_value(raw, f.kind, f.choices, cell, found_by, self.book)
+
+    def _beside_label(self, f: S.Field) -> tuple[str, int, int] | None:
+        hit = self.find_label(f.label, f.sheet)
+        if hit is None:
+            return None
+        sheet, r, c = hit
+        _, _, right = self.book.merged_anchor(sheet, r, c)
+        return sheet, r, right + 1
+
+    def _labelled(self, f: S.Field, sheet: str, row: int, col: int, grid: bool) -> bool:
+        """Whether the nearest text to the left of (row, col) is the field's label."""
+        want = normalize_label(dict(S.EXECUTION.rows)[f.name.split("_")[1]] if grid else f.label)
+        _, left, _ = self.book.merged_anchor(sheet, row, col)
+        for c in range(left - 1, 0, -1):
+            text = self.book.cell(sheet, row, c).value
+            if isinstance(text, str) and text.strip():
+                if normalize_label(text) == want:
+                    return True
+                if not grid:
+                    return False
+        return False
 
     def _grid_cell(self, f: S.Field) -> tuple[str, int, int] | None:
         """A 预算执行 cell by its row label and column header."""

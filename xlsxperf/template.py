@@ -183,6 +183,7 @@ def write_template(path: str | Path) -> Path:
 
 
 def _title(ws: Any, fmt: _Formats, text: str, note: str, last_col: int) -> None:
+    ws.set_default_row(20)
     ws.merge_range(0, 0, 0, last_col, text, fmt.title)
     ws.set_row(0, 30)
     ws.merge_range(1, 0, 1, last_col, note, fmt.note)

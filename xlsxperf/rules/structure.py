@@ -80,7 +80,7 @@ def formula_without_value(sub: Submission, ctx: Context) -> Iterable[Finding]:
 
 
 @rule("S006", "found-by-label", I, "按标签定位",
-      "{sheet} 有 {count} 个项目的定义名称缺失或失效，已按标签定位：{labels}",
+      "{sheet} 有 {count} 个项目的定义名称缺失、失效或与标签不符，已按标签定位：{labels}",
       "{count} fields on {sheet} have no working defined name and were found by label: {labels}")
 def found_by_label(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """

@@ -1,0 +1,67 @@
+"""The command line: start-up, exit codes, text and JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import CLEAN, MESSY, ROOT, SEED
+from xlsxperf import __version__
+from xlsxperf.cli import cli
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_version_via_script_and_module() -> None:
+    out = subprocess.run([sys.executable, "-m", "xlsxperf", "--version"], capture_output=True,
+                         text=True, check=True, cwd=ROOT).stdout
+    assert __version__ in out
+
+
+def test_help_does_not_import_the_spreadsheet_libraries() -> None:
+    code = ("import sys\nfrom xlsxperf.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('openpyxl', 'xlsxwriter') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out and "check" in out
+
+
+def test_check_json_document() -> None:
+    code, out = run("check", "--format", "json", str(SEED), str(CLEAN))
+    doc = json.loads(out)
+    assert doc["schema_version"] == 1 and doc["tool"] == {"name": "xlsxperf", "version": __version__}
+    assert [Path(f["path"]).name for f in doc["files"]] == [SEED.name, CLEAN.name]
+    seed = doc["files"][0]
+    assert seed["status"] == "ok" and len(seed["sha256"]) == 64
+    assert seed["unit"] == {"name": "乐山市市中区经济合作局", "code": None, "year": 2022}
+    assert seed["metrics"]["income.total"] == 414.31
+    assert doc["summary"]["files"] == 2 and doc["summary"]["ok"] == 2
+    for f in seed["findings"]:
+        assert {"code", "name", "severity", "sheet", "cell", "message", "expected", "actual"} <= set(f)
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    assert run("check", str(CLEAN))[0] == 0
+    assert run("check", str(MESSY))[0] == 1
+    assert run("check", "--fail-on", "never", str(MESSY))[0] == 0
+    assert run("check", str(tmp_path / "nope.xlsx"))[0] == 2
+    assert run("check", "--fail-on", "sometimes", str(CLEAN))[0] == 2
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    code, out = run("check", str(CLEAN), str(junk))
+    assert code == 3 and "junk.xlsx" in out and "Traceback" not in out
+
+
+def test_text_output_names_cells_and_messages() -> None:
+    code, out = run("check", str(MESSY))
+    assert "基本信息!B11" in out and "两个" in out
+    assert "计算总分" in out and "自评总分" in out

@@ -1,0 +1,26 @@
+"""The README documents what a user needs: every command, every field name."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+from xlsxperf import schema as S
+from xlsxperf.cli import cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_fresh_machine_commands() -> None:
+    head = README[:3000]
+    assert "pip install -q . && .venv/bin/xlsxperf" in head
+    assert "pip install -q '.[test]' && .venv/bin/python -m pytest" in head
+
+
+def test_every_defined_name_is_documented() -> None:
+    missing = [name for name in S.FIELDS if f"`{name}`" not in README]
+    assert missing == []
+
+
+def test_every_command_is_documented_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        assert f"xlsxperf {name}" in README, name
+        assert "Example:" in (command.help or ""), name

@@ -91,7 +91,9 @@ def _text(x: Any) -> str | None:
     if x is None:
         return None
     if isinstance(x, Decimal):
-        return format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f")
+        if x.as_tuple().exponent < -2:  # type: ignore[operator]
+            x = x.normalize()
+        return format(x, "f")
     return str(x)
 
 
@@ -125,6 +127,6 @@ def make(code: str, *, at: Cell | Value | None = None, sheet: str | None = None,
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module (each registers its rules) and return the registry."""
-    from . import filling, structure  # noqa: F401  (each module registers its rules)
+    from . import consistency, filling, performance, ratios, structure, totals  # noqa: F401
 
     return dict(sorted(REGISTRY.items(), key=lambda kv: ("SFTRPC".index(kv[0][0]), kv[0])))

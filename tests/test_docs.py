@@ -24,3 +24,10 @@ def test_every_command_is_documented_with_an_example() -> None:
     for name, command in cli.commands.items():
         assert f"xlsxperf {name}" in README, name
         assert "Example:" in (command.help or ""), name
+
+
+def test_every_rule_code_is_in_the_readme() -> None:
+    from xlsxperf.rules import load_all
+
+    missing = [code for code, r in load_all().items() if f"| {code} | `{r.name}`" not in README]
+    assert missing == []

@@ -131,7 +131,8 @@ def _check_keys(table: dict[str, Any], allowed: set[str], where: str, section: s
                           f"可用：{', '.join(sorted(allowed))}）")
 
 
-def load_profile(name_or_path: str, base: Path | None = None) -> tuple[Profile, dict[str, Any]]:
+def load_profile(name_or_path: str, base: Path | None = None, where: str = "profile"
+                 ) -> tuple[Profile, dict[str, Any]]:
     """A shipped profile by name, or a profile TOML by path (relative to ``base``)."""
     if name_or_path in PROFILES:
         text = resources.files("xlsxperf.profiles").joinpath(f"{name_or_path}.toml").read_text(
@@ -142,7 +143,7 @@ def load_profile(name_or_path: str, base: Path | None = None) -> tuple[Profile, 
         if base is not None and not path.is_absolute():
             path = base / path
         if not path.is_file():
-            raise ConfigError(f"未知的评分口径 {name_or_path}：可用 {', '.join(PROFILES)} 或一个 TOML 文件路径"
+            raise ConfigError(f"{where}: 未知的评分口径 {name_or_path}：可用 {', '.join(PROFILES)} 或一个 TOML 文件路径"
                               f"（unknown profile {name_or_path!r})")
         data, where = _toml(path), str(path)
     _check_keys(data, {"name", "title", "weights", "structure", "thresholds", "grades"}, where, "")
@@ -215,7 +216,7 @@ def build_config(user: dict[str, Any], source: Path | None) -> Config:
     _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits"}, where, "")
 
     profile, pdata = load_profile(str(user.get("profile", "national")),
-                                  source.parent if source else None)
+                                  source.parent if source else None, where)
     kwargs: dict[str, Any] = {}
     _apply(pdata, f"profile {profile.name}", kwargs)
     _apply(user, where, kwargs)

@@ -1,0 +1,215 @@
+"""Every rule on both sides: a workbook that trips it and one that does not.
+
+The clean sample's data is the base; it trips nothing. Each case changes a few values, fills
+the template with them, evaluates it, and expects the rule at the cell the change is about. Each
+near miss changes values by less than the rule's tolerance and expects the rule to stay quiet.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal as D
+from typing import Any, Callable
+
+import pytest
+
+from xlsxperf import schema as S
+from xlsxperf.evaluate import evaluate
+from xlsxperf.fill import Formula
+from xlsxperf.rules import load_all
+
+Data = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+Change = Callable[[dict, list, list], None]
+
+
+def _set(**values: Any) -> Change:
+    def change(fields: dict, projects: list, indicators: list) -> None:
+        fields.update(values)
+    return change
+
+
+def _project(i: int, **values: Any) -> Change:
+    def change(fields: dict, projects: list, indicators: list) -> None:
+        projects[i].update(values)
+    return change
+
+
+def _indicator(i: int, **values: Any) -> Change:
+    def change(fields: dict, projects: list, indicators: list) -> None:
+        indicators[i].update(values)
+    return change
+
+
+def _both(*changes: Change) -> Change:
+    def change(fields: dict, projects: list, indicators: list) -> None:
+        for c in changes:
+            c(fields, projects, indicators)
+    return change
+
+
+def _drop_level(level: str) -> Change:
+    """Remove every indicator of ``level`` and give its weight to the first indicator left."""
+    def change(fields: dict, projects: list, indicators: list) -> None:
+        gone = [i for i in indicators if i["level1"] == level]
+        for i in gone:
+            indicators.remove(i)
+        extra = sum((i["weight"] for i in gone), D(0))
+        indicators[0]["weight"] += extra
+        indicators[0]["score"] += extra
+    return change
+
+
+# code, change, (sheet, cell) of the finding
+TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
+    ("S003", None, (S.META_SHEET, None)),  # built separately below
+    ("S004", _set(income_total=Formula("=SUM(B4:B9)")), (S.FINANCE, "B10")),
+    ("F001", _set(filler=None), (S.BASIC, "B8")),
+    ("F002", _set(exp_public="六十"), (S.FINANCE, "B14")),
+    ("F003", _set(exp_public="60.00万元"), (S.FINANCE, "B14")),
+    ("F004", _set(flow_out=-1, flow_in=0), (S.BASIC, "B26")),
+    ("F005", _project(3, actual=D(150000), budget=D(160000), initial=D(150000)), (S.PROJECTS, "D7")),
+    ("F006", _set(problems="暂无"), (S.CONCLUSION, "B7")),
+    ("F007", _project(0, category="专项类"), (S.PROJECTS, "C4")),
+    ("F008", _set(fill_date=D(1)), (S.BASIC, "B10")),
+    ("T001", _set(income_total=D("550.10")), (S.FINANCE, "B10")),
+    ("T002", _set(exp_total=D("531.00")), (S.FINANCE, "B16")),
+    ("T003", _set(exp_personnel=D("321.00")), (S.FINANCE, "B12")),
+    ("T004", _set(balance_end=D("31.00")), (S.FINANCE, "B19")),
+    ("T005", _set(exec_total_budget=D("546.00")), (S.FINANCE, "C25")),
+    ("T006", _both(_set(exec_total_actual=D("531.00"), exec_basic_actual=D("381.00"),
+                        exec_basic_rate=None, exec_total_rate=None)), (S.FINANCE, "D25")),
+    ("T007", None, (S.PROJECTS, "E19")),  # a wrong 合计 row, built below
+    ("T008", _project(0, actual=D("61.00"), budget=D("65.00"), rate=None), (S.PROJECTS, "F19")),
+    ("T009", _set(quota_total=31), (S.BASIC, "B16")),
+    ("T010", _both(_set(staff_total=30, flow_hired=2)), (S.BASIC, "B21")),
+    ("T011", _set(flow_in=3), (S.BASIC, "B21")),
+    ("T012", _indicator(0, weight=D(21), score=D(20)), (S.INDICATORS, "H8")),
+    ("T013", _set(self_total=D("99.72")), (S.CONCLUSION, "B4")),
+    ("R001", _set(exec_total_rate=D("97.26")), (S.FINANCE, "E25")),
+    ("R002", _project(1, reason=None, actual=D(40), rate=None, balance=D(14)), (S.PROJECTS, "J5")),
+    ("R003", _project(2, actual=D("26.50"), rate=None), (S.PROJECTS, "F6")),
+    ("R004", _project(3, budget=D(0), rate=None), (S.PROJECTS, "E7")),
+    ("P001", _both(_indicator(0, score=D(21)), _set(self_total=D("99.72"))), (S.INDICATORS, "I9")),
+    ("P002", _both(_indicator(0, actual=D(11)), _set()), (S.INDICATORS, "I9")),
+    ("P003", _indicator(5, score=D(11)), (S.INDICATORS, "I14")),
+    ("P004", _both(_indicator(4, actual=D(23), score=D("14.38"))), (S.INDICATORS, "J13")),
+    ("P005", _indicator(0, actual=D(15)), (S.INDICATORS, "E9")),
+    ("P006", _drop_level("满意度指标"), (S.INDICATORS, "A8")),
+    ("P007", _set(self_grade="良"), (S.CONCLUSION, "B5")),
+    ("P008", _both(_set(exec_total_actual=D(450), exec_total_rate=None)), (S.INDICATORS, "I8")),
+    ("C001", _both(_set(staff_institution=9, staff_total=30, flow_hired=2)), (S.BASIC, "B19")),
+    ("C002", _set(balance_end=D("0.00"), balance_start=D("-20.00")), (S.FINANCE, "B19")),
+]
+
+# changes within every rule's tolerance, or on the quiet side of a threshold
+NEAR_MISSES: list[tuple[str, Change]] = [
+    ("T001", _set(income_total=D("550.03"))),  # 7 operands: ±0.035
+    ("T002", _set(exp_total=D("530.01"))),  # 3 operands: ±0.015
+    ("T004", _set(balance_end=D("30.015"))),
+    ("T007", _project(0, balance=D("4.004"))),
+    ("R001", _set(exec_total_rate=D("97.25"))),  # 97.2477 rounds to 97.25
+    ("R002", _project(1, reason=None)),  # 92.59%: not below 90
+    ("R002", _project(1, actual=D(40), rate=None, balance=D(14),
+                      reason="部分调查任务顺延到下年")),  # below 90 but explained
+    ("R003", _project(2, actual=D("26.005"), rate=None)),  # within the rounding of two amounts
+    ("P002", _indicator(0, score=D("20.00"))),
+    ("P003", _indicator(5, score=D(12))),  # 达成 band of 15 points is [12, 15]
+    ("P004", _indicator(4, actual=D(24))),  # met exactly
+    ("P005", _indicator(0, actual=D("14.39"))),  # 119.92%
+    ("P007", _set(self_grade=None)),  # no grade declared, nothing to compare
+    ("C001", _set(staff_admin=20, staff_total=30, flow_hired=2)),  # at the quota, not above
+    ("C002", _both(_set(balance_end=D("0.00"), balance_start=D("-20.00")),
+                   _project(0, reason="未执行资金 4 万元已由财政收回"))),
+]
+
+
+def _case(clean_data: Data, change: Change | None) -> Data:
+    fields, projects, indicators = copy.deepcopy(clean_data)
+    if change:
+        change(fields, projects, indicators)
+    return fields, projects, indicators
+
+
+@pytest.fixture(scope="module")
+def base_findings(clean_data: Data, tmp_path_factory) -> list:
+    from xlsxperf.fill import fill_workbook
+
+    path = fill_workbook(tmp_path_factory.mktemp("base") / "base.xlsx", *clean_data)
+    return evaluate(path).findings
+
+
+def test_the_base_trips_nothing(base_findings) -> None:
+    assert [f.code for f in base_findings] == []
+
+
+def test_every_rule_with_a_check_has_a_case() -> None:
+    covered = {code for code, _, _ in TRIPS}
+    checks = {code for code, r in load_all().items() if r.check is not None}
+    assert checks - covered <= {"S006"}, checks - covered  # S006: tests/test_read.py
+
+
+@pytest.mark.parametrize("code, change, where", [c for c in TRIPS if c[1] is not None],
+                         ids=[c[0] for c in TRIPS if c[1] is not None])
+def test_rule_trips(code: str, change: Change, where: tuple, fill, clean_data: Data) -> None:
+    findings = evaluate(fill(*_case(clean_data, change))).findings
+    mine = [f for f in findings if f.code == code]
+    assert mine, f"{code} did not trip; got {[f.code for f in findings]}"
+    assert any((f.sheet, f.cell) == where for f in mine), [(f.sheet, f.cell) for f in mine]
+    for f in mine:
+        assert f.message and "{" not in f.message and "{" not in f.message_en, f.message
+        assert f.name == load_all()[code].name
+
+
+@pytest.mark.parametrize("code, change", NEAR_MISSES, ids=[c[0] for c in NEAR_MISSES])
+def test_rule_stays_quiet(code: str, change: Change, fill, clean_data: Data) -> None:
+    findings = evaluate(fill(*_case(clean_data, change))).findings
+    assert code not in [f.code for f in findings], [f.message for f in findings if f.code == code]
+
+
+def test_project_total_row_mismatch_is_t007(fill, clean_data: Data) -> None:
+    fields, projects, indicators = _case(clean_data, None)
+    total = {"initial": D(150), "budget": D(161), "actual": D(150), "balance": D(10)}
+    findings = evaluate(fill(fields, projects, indicators, project_total=total)).findings
+    t007 = [f for f in findings if f.code == "T007"]
+    assert [(f.cell, f.expected, f.actual) for f in t007] == [("E19", "160.00", "161.00")]
+
+
+def test_outdated_template_version_is_s003(fill, clean_data: Data) -> None:
+    from openpyxl import load_workbook
+
+    path = fill(*clean_data)
+    wb = load_workbook(path)
+    wb[S.META_SHEET]["B2"] = 0
+    wb.save(path)
+    assert [f.code for f in evaluate(path).findings] == ["S003"]
+
+
+def test_p002_direction_sets_the_severity(fill, clean_data: Data) -> None:
+    lower = evaluate(fill(*_case(clean_data, _set(budget_score=D(9), self_total=D(98))))).findings
+    higher = evaluate(fill(*_case(clean_data, _set(budget_score=D(10), self_total=D(99))))).findings
+    assert [(f.severity.value, f.cell) for f in lower if f.code == "P002"] == [("info", "D5")]
+    assert [(f.severity.value, f.cell) for f in higher if f.code == "P002"] == [("warning", "D5")]
+
+
+def test_p006_missing_output_or_benefit_is_an_error(fill, clean_data: Data) -> None:
+    findings = evaluate(fill(*_case(clean_data, _drop_level("效益指标")))).findings
+    p006 = {(f.severity.value, f.expected) for f in findings if f.code == "P006"}
+    assert ("error", "效益指标") in p006
+
+
+def test_p006_sichuan_profile_splits_freely(fill, clean_data: Data, tmp_path) -> None:
+    from xlsxperf.config import load_config
+
+    conf = tmp_path / "xlsxperf.toml"
+    conf.write_text('profile = "sichuan"\n', encoding="utf-8")
+    change = _both(_drop_level("满意度指标"), _indicator(0, weight=D(30), score=D(30)),
+                   _indicator(4, weight=D(5), score=D(5)))
+    path = fill(*_case(clean_data, change))
+    assert "P006" not in [f.code for f in evaluate(path, load_config(conf)).findings]
+    assert "P006" in [f.code for f in evaluate(path).findings]
+
+
+def test_c001_seed_staff_without_quota(fill, seed_data: Data) -> None:
+    findings = evaluate(fill(*seed_data)).findings
+    c001 = {(f.cell, f.actual, f.expected) for f in findings if f.code == "C001"}
+    assert c001 == {("B19", "8", "0"), ("B21", "18", "10")}

@@ -70,13 +70,13 @@ class _Formats:
         base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
         self.wb = wb
         self.base = base
-        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
-        self.note = wb.add_format({**base, "font_color": "#595959", "text_wrap": True})
-        self.section = wb.add_format({**base, "bold": True, "bg_color": SECTION_FILL, "border": 1})
+        self.title = wb.add_format({**base, "bold": True, "font_size": 16, "center_across": True})
+        self.note = wb.add_format({**base, "font_color": "#595959"})
+        self.section = wb.add_format({**base, "bold": True, "bg_color": SECTION_FILL, "top": 1,
+                                      "bottom": 1})
         self.label = wb.add_format({**base, "border": 1, "text_wrap": True})
         self.label_req = wb.add_format({**base, "border": 1, "text_wrap": True, "bold": True})
-        self.help = wb.add_format({**base, "border": 1, "text_wrap": True, "font_color": "#595959",
-                                   "font_size": 10})
+        self.help = wb.add_format({**base, "font_color": "#595959", "font_size": 10})
         self.header = wb.add_format({**base, "bold": True, "bg_color": HEADER_FILL, "border": 1,
                                      "align": "center", "text_wrap": True})
         self.total_label = wb.add_format({**base, "bold": True, "bg_color": TOTAL_FILL, "border": 1,
@@ -182,12 +182,20 @@ def write_template(path: str | Path) -> Path:
     return path
 
 
+def _band(ws: Any, row: int, first: int, last: int, text: str, fmt: Any) -> None:
+    """Text in the first cell and its format across the row: the look of a merge, without one
+    (merged ranges make every later read of the workbook slower)."""
+    ws.write_string(row, first, text, fmt)
+    for col in range(first + 1, last + 1):
+        ws.write_blank(row, col, None, fmt)
+
+
 def _title(ws: Any, fmt: _Formats, text: str, note: str, last_col: int) -> None:
     ws.set_default_row(20)
-    ws.merge_range(0, 0, 0, last_col, text, fmt.title)
+    _band(ws, 0, 0, last_col, text, fmt.title)
     ws.set_row(0, 30)
-    ws.merge_range(1, 0, 1, last_col, note, fmt.note)
-    ws.set_row(1, 36)
+    ws.write_string(1, 0, note, fmt.note)
+    ws.set_row(1, 24)
 
 
 def _form(wb: Any, ws: Any, fmt: _Formats, sheet: S.Sheet) -> int:
@@ -198,7 +206,7 @@ def _form(wb: Any, ws: Any, fmt: _Formats, sheet: S.Sheet) -> int:
            "请在浅黄色单元格中填写；加粗的项目为必填。金额单位：万元，保留两位小数。", 5)
     row = 2
     for section in sheet.sections:
-        ws.merge_range(row, 0, row, 5, section.title, fmt.section)
+        _band(ws, row, 0, 5, section.title, fmt.section)
         row += 1
         for f in section.fields:
             _field_row(wb, ws, fmt, f, row)
@@ -216,7 +224,7 @@ def _field_row(wb: Any, ws: Any, fmt: _Formats, f: Field, row: int) -> None:
         ws.set_row(row, 96)
     else:
         ws.write_blank(row, 1, None, fmt.input(f.kind))
-        ws.merge_range(row, 2, row, 5, _help_text(f), fmt.help)
+        ws.write_string(row, 2, _help_text(f), fmt.help)
         if f.kind == Kind.TEXT and f.help:
             ws.set_row(row, 20)
     v = _validation(f.kind, f.choices, f.label, _help_text(f))
@@ -238,7 +246,7 @@ def _finish_form(ws: Any) -> None:
 
 
 def _grid(wb: Any, ws: Any, fmt: _Formats, grid: S.Grid, row: int) -> None:
-    ws.merge_range(row, 0, row, 5, f"{grid.title}（单位：万元）", fmt.section)
+    _band(ws, row, 0, 5, f"{grid.title}（单位：万元）", fmt.section)
     row += 1
     ws.write_string(row, 0, grid.row_header, fmt.header)
     for c, col in enumerate(grid.columns, start=1):
@@ -314,7 +322,7 @@ def _indicators(wb: Any, fmt: _Formats) -> None:
     _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
                  "预算执行率指标单独填写（默认 10 分，得分 = 执行率 × 10，最高 10 分）；其余指标每行一个，"
                  "可插入或删除行。定性指标的完成值填 达成 / 部分达成 / 未达成。", header)
-    ws.merge_range(2, 0, 2, len(t.columns) - 1, "预算执行率指标", fmt.section)
+    _band(ws, 2, 0, len(t.columns) - 1, "预算执行率指标", fmt.section)
     for i, f in enumerate(S.BUDGET_INDICATOR):
         row = 3 + i
         ws.merge_range(row, 0, row, 2, f.label, fmt.label_req)
@@ -322,10 +330,10 @@ def _indicators(wb: Any, fmt: _Formats) -> None:
             ws.write_number(row, 3, 10, fmt.input(f.kind))
         else:
             ws.write_blank(row, 3, None, fmt.input(f.kind))
-        ws.merge_range(row, 4, row, len(t.columns) - 1, _help_text(f), fmt.help)
+        ws.write_string(row, 4, _help_text(f), fmt.help)
         ws.data_validation(row, 3, row, 3, _validation(f.kind, (), f.label, f.help))
         wb.define_name(f.name, _abs(ws.name, row, 3))
-    ws.merge_range(header - 1, 0, header - 1, len(t.columns) - 1, "绩效指标", fmt.section)
+    _band(ws, header - 1, 0, len(t.columns) - 1, "绩效指标", fmt.section)
 
 
 def _instructions(ws: Any, fmt: _Formats) -> None:
@@ -345,7 +353,7 @@ def _instructions(ws: Any, fmt: _Formats) -> None:
     )
     row = 2
     for text in steps:
-        ws.merge_range(row, 0, row, last, text, fmt.note)
+        ws.write_string(row, 0, text, fmt.note)
         ws.set_row(row, 22)
         row += 1
     row += 1

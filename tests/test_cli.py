@@ -65,3 +65,26 @@ def test_text_output_names_cells_and_messages() -> None:
     code, out = run("check", str(MESSY))
     assert "基本信息!B11" in out and "两个" in out
     assert "计算总分" in out and "自评总分" in out
+
+
+def test_check_writes_evaluations_and_annotated_copies(tmp_path: Path) -> None:
+    import shutil
+
+    from openpyxl import load_workbook
+
+    src = tmp_path / "in"
+    src.mkdir()
+    a = shutil.copyfile(SEED, src / "一.xlsx")
+    b = shutil.copyfile(SEED, src / "二.xlsx")  # same unit and year: names must not collide
+    before = {p: p.read_bytes() for p in (a, b)}
+    code, out = run("check", str(a), str(b), "-o", str(tmp_path / "out"), "--annotate")
+    assert code == 0, out
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["2022_乐山市市中区经济合作局_评价结果.xlsx", "2022_乐山市市中区经济合作局_评价结果_2.xlsx",
+                     "一_批注.xlsx", "二_批注.xlsx"]
+    for name in names:
+        load_workbook(tmp_path / "out" / name)
+    assert {p: p.read_bytes() for p in (a, b)} == before
+    assert run("check", str(a), "--annotate")[0] == 2  # --annotate needs -o
+    code, out = run("check", str(a), "-o", str(src))  # into the inputs' folder: inputs kept
+    assert code == 0 and {p: p.read_bytes() for p in (a, b)} == before

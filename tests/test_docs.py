@@ -11,7 +11,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_readme_starts_with_the_two_fresh_machine_commands() -> None:
     head = README[:3000]
-    assert "pip install -q . && .venv/bin/xlsxperf" in head
+    assert "pip install -q . && .venv/bin/xlsxperf run samples" in head
     assert "pip install -q '.[test]' && .venv/bin/python -m pytest" in head
 
 

@@ -31,17 +31,17 @@ def _config(path: str | None) -> Any:
         raise UsageError(str(e)) from None
 
 
-def exit_code(evaluations: list[Any], fail_on: str) -> int:
-    """3 when a file could not be evaluated, else 1 when a finding reaches ``fail_on``."""
-    from .model import Severity
+RANK = {"error": 3, "warning": 2, "info": 1}
 
-    if any(e.status in ("error", "invalid") for e in evaluations):
+
+def exit_code(statuses: list[str], severities: list[str], fail_on: str) -> int:
+    """3 when a file could not be evaluated, else 1 when a finding reaches ``fail_on``."""
+    if any(s in ("error", "invalid") for s in statuses):
         return EXIT_UNEVALUATED
     if fail_on == "never":
         return EXIT_OK
-    floor = Severity(fail_on).rank
-    worst = max((e.worst().rank for e in evaluations if e.worst()), default=0)
-    return EXIT_FINDINGS if worst >= floor else EXIT_OK
+    worst = max((RANK[s] for s in severities), default=0)
+    return EXIT_FINDINGS if worst >= RANK[fail_on] else EXIT_OK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -90,19 +90,36 @@ def template(output: str, force: bool) -> None:
               help="Exit 1 when a finding is at or above this severity.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: ./xlsxperf.toml if present).")
-def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | None) -> None:
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
+              help="Also write an evaluation workbook (评价结果) per submission into this folder.")
+@click.option("--annotate", "annotated", is_flag=True,
+              help="With -o: also write a copy of each submission with its problems marked.")
+def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | None,
+          outdir: str | None, annotated: bool) -> None:
     """Check submissions and print their findings, metrics and scores.
 
     \b
     Example:
         xlsxperf check 2022_经济合作局.xlsx
         xlsxperf check --format json samples/*.xlsx > report.json
+        xlsxperf check samples/*.xlsx -o 评价结果 --annotate
     """
     from .evaluate import evaluate
     from .render import document, summary_line, text_lines, to_json
 
+    if annotated and not outdir:
+        raise UsageError("--annotate 需要同时给出 -o 输出文件夹（--annotate needs -o DIR）")
     config = _config(config_path)
     evaluations = [evaluate(f, config) for f in files]
+    if outdir:
+        from .report.save import save_evaluations
+
+        try:
+            written = save_evaluations(evaluations, Path(outdir), config, annotated)
+        except OSError as e:
+            raise UsageError(f"无法写入 {outdir}：{e.strerror}（cannot write to {outdir}）") from None
+        for path in written:
+            click.echo(f"已写出 {path}", err=fmt == "json")
     if fmt == "json":
         click.echo(to_json(document(evaluations)))
     else:
@@ -112,7 +129,101 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
                 click.echo(line)
             click.echo()
         click.echo(summary_line(evaluations))
-    sys.exit(exit_code(evaluations, fail_on))
+    sys.exit(exit_code([e.status for e in evaluations],
+                       [f.severity.value for e in evaluations for f in e.findings], fail_on))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the evaluations, the summary, the JSON report, log and state.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: all cores).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Also print the JSON report on stdout with 'json'.")
+@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: ./xlsxperf.toml if present).")
+@click.option("--settle", type=click.FloatRange(0), default=60, show_default=True,
+              help="Seconds a file must be left unmodified before it is evaluated.")
+def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on: str,
+        config_path: str | None, settle: float) -> None:
+    """Evaluate every workbook under PATHS into OUTDIR, incrementally (a scheduled run).
+
+    Writes one evaluation per submission, 评价汇总.xlsx, 评价汇总.json and xlsxperf.log.
+    Unchanged inputs are not evaluated again; files still being copied are left for the
+    next run; one bad file never stops the batch.
+
+    \b
+    Example:
+        xlsxperf run /mnt/share/inbox -o /mnt/share/评价结果
+        xlsxperf run inbox/ extra.xlsx -o out --jobs 4 --format json
+    """
+    from .batch import LockBusy, run_batch
+    from .render import to_json
+
+    config = _config(config_path)
+    out = Path(outdir)
+    inputs = [Path(p).resolve() for p in paths]
+    if any(out.resolve() == p for p in inputs):
+        raise UsageError(f"{out} 不能同时是输入和输出文件夹（OUTDIR must not be an input）")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"无法创建输出文件夹 {out}：{e.strerror}") from None
+    feedback = _Feedback()
+    try:
+        result = run_batch(inputs, out, config, jobs, feedback, settle=settle)
+    except LockBusy as e:
+        _fail(f"{out} 正被另一次运行使用（another run holds the lock: {e}）", EXIT_USAGE)
+    finally:
+        feedback.close()
+    docs = result.docs
+    s = result.report["summary"]
+    click.echo(f"{s['files']} 个文件：本次审核 {result.evaluated} 个，沿用上次结果 "
+               f"{s['files'] - result.evaluated - s['pending']} 个，待处理 {s['pending']} 个，"
+               f"无法审核 {s['failed'] + s['invalid']} 个；错误 {s['errors']}，警告 {s['warnings']}，"
+               f"提示 {s['infos']}。汇总：{result.summary_path}", err=fmt == "json")
+    if fmt == "json":
+        click.echo(to_json(result.report))
+    sys.exit(exit_code([d["status"] for d in docs],
+                       [f["severity"] for d in docs for f in d["findings"]], fail_on))
+
+
+class _Feedback:
+    """A progress bar on a terminal; one line per file otherwise (cron, Task Scheduler)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.bar: Any = None
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if event == "start":
+            self.total = data["total"]
+            if self.tty and self.total:
+                self.bar = click.progressbar(length=self.total, label="审核中", file=sys.stderr)
+                self.bar.__enter__()
+            return
+        self.done += 1
+        outcome = data["outcome"]
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        if outcome.doc is not None:
+            counts = outcome.doc["counts"]
+            state = (f"{outcome.doc['status']} 错误 {counts['error']} 警告 {counts['warning']} "
+                     f"提示 {counts['info']}")
+        else:
+            state = f"error {outcome.error}"
+        click.echo(f"[{self.done}/{self.total}] {outcome.path}: {state}", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command()

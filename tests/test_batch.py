@@ -1,0 +1,230 @@
+"""Batch runs over a shared folder: what is evaluated, skipped, pending; incremental re-runs;
+the lock; isolation of crashing and hanging workers; atomic outputs; inputs left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from conftest import CLEAN, MESSY, SEED
+from xlsxperf import batch
+from xlsxperf.batch import LOCK_FILE, REPORT_FILE, STATE_FILE, SUMMARY_FILE, LockBusy, run_batch
+from xlsxperf.cli import cli
+from xlsxperf.config import default_config
+
+OLD = time.time() - 7200
+
+
+def _age(path: Path, when: float = OLD) -> None:
+    os.utime(path, (when, when))
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    _age(dst)
+    return dst
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    box = tmp_path / "inbox"
+    _copy(SEED, box / SEED.name)
+    _copy(MESSY, box / MESSY.name)
+    _copy(CLEAN, box / "区县" / "统计局.xlsx")
+    _copy(SEED, box / "~$统计局.xlsx")  # an Office lock file
+    _copy(SEED, box / ".hidden.xlsx")
+    (box / "说明.txt").write_text("请各单位按时提交", encoding="utf-8")
+    broken = box / "损坏.xlsx"
+    broken.write_bytes(os.urandom(4096))
+    _age(broken)
+    data = SEED.read_bytes()
+    (box / "正在复制.xlsx").write_bytes(data[: len(data) // 2])  # recent and truncated
+    return box
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["run", *args])
+    return result.exit_code, result.output
+
+
+def _report(out: Path) -> dict:
+    return json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
+
+
+def _by_name(report: dict) -> dict[str, dict]:
+    return {Path(f["path"]).name: f for f in report["files"]}
+
+
+def test_mixed_folder(inbox: Path, tmp_path: Path) -> None:
+    before = _digests(inbox)
+    out = tmp_path / "out"
+    code, output = _run(str(inbox), "-o", str(out), "--jobs", "2")
+    assert code == 3, output
+    assert "Traceback" not in output
+    files = _by_name(_report(out))
+    assert set(files) == {SEED.name, MESSY.name, "统计局.xlsx", "损坏.xlsx", "正在复制.xlsx"}
+    assert files[SEED.name]["status"] == "ok" and files["统计局.xlsx"]["status"] == "ok"
+    assert files["损坏.xlsx"]["status"] == "error"
+    assert files["损坏.xlsx"]["findings"][0]["code"] == "S001"
+    assert files["正在复制.xlsx"]["status"] == "pending" and files["正在复制.xlsx"]["output"] is None
+    assert [Path(x["path"]).name for x in _report(out)["not_evaluated"]] == ["说明.txt"]
+    for name in (SEED.name, MESSY.name, "统计局.xlsx"):
+        assert (out / files[name]["output"]).is_file()
+        load_workbook(out / files[name]["output"])
+    summary = load_workbook(out / SUMMARY_FILE)
+    assert summary.sheetnames[:3] == ["汇总", "全部问题", "未审核文件"]
+    rows = list(summary["汇总"].iter_rows(min_row=5, values_only=True))
+    assert rows[0][1] == "示例市示例区统计局"  # ranked by computed score
+    links = [c.hyperlink.target for c in summary["汇总"]["Q"] if c.hyperlink]
+    assert sorted(links) == sorted(files[n]["output"] for n in (SEED.name, MESSY.name, "统计局.xlsx"))
+    unevaluated = {r[0] for r in summary["未审核文件"].iter_rows(min_row=5, values_only=True)}
+    assert {str(inbox / "损坏.xlsx"), str(inbox / "正在复制.xlsx"), str(inbox / "说明.txt")} \
+        <= unevaluated
+    assert (out / "xlsxperf.log").read_text(encoding="utf-8").count("run started") == 1
+    assert _digests(inbox) == before, "inputs must never change"
+    assert not [p for p in out.iterdir() if ".tmp" in p.name or p.name == LOCK_FILE]
+
+
+def test_rerun_is_incremental(inbox: Path, tmp_path: Path, clean_data) -> None:
+    out = tmp_path / "out"
+    config = default_config()
+    first = run_batch([inbox], out, config, jobs=2)
+    assert first.evaluated == 4  # three samples and the broken file; the truncated one waits
+    outputs = {p.name: p.stat().st_mtime_ns for p in out.glob("*_评价结果.xlsx")}
+    second = run_batch([inbox], out, config, jobs=2)
+    assert second.evaluated == 0
+    assert [d["status"] for d in second.docs] == [d["status"] for d in first.docs]
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*_评价结果.xlsx")} == outputs
+
+    from xlsxperf.fill import fill_workbook  # a department sends a corrected workbook
+    fields, projects, indicators = clean_data
+    fields = {**fields, "filler": "王五"}
+    target = inbox / "区县" / "统计局.xlsx"
+    fill_workbook(target, fields, projects, indicators)
+    _age(target, OLD + 60)
+    third = run_batch([inbox], out, config, jobs=2)
+    assert third.evaluated == 1
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*_评价结果.xlsx")
+            if "统计局" not in p.name} == {k: v for k, v in outputs.items() if "统计局" not in k}
+
+    from xlsxperf.config import load_config
+    conf = tmp_path / "x.toml"
+    conf.write_text("[thresholds]\nreason_below_pct = 95\n", encoding="utf-8")
+    assert run_batch([inbox], out, load_config(conf), jobs=2).evaluated == 4  # config changed
+
+
+def test_pending_file_is_picked_up_once_complete(tmp_path: Path) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    box.mkdir()
+    fresh = box / "新文件.xlsx"
+    shutil.copyfile(CLEAN, fresh)  # complete but modified just now
+    assert run_batch([box], out, default_config()).docs[0]["status"] == "pending"
+    _age(fresh)
+    assert run_batch([box], out, default_config()).docs[0]["status"] == "ok"
+
+
+def test_duplicates_get_their_own_outputs_and_are_marked(tmp_path: Path) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    _copy(SEED, box / "第一次.xlsx")
+    _copy(SEED, box / "第二次.xlsx")
+    result = run_batch([box], out, default_config())
+    outputs = [d["output"] for d in result.docs]
+    assert len(set(outputs)) == 2 and all((out / o).is_file() for o in outputs)
+    assert all(d["duplicate_of"] for d in result.docs)
+    again = run_batch([box], out, default_config())
+    assert [d["output"] for d in again.docs] == outputs
+    cells = [c.value for c in load_workbook(out / SUMMARY_FILE)["汇总"]["P"]][4:]
+    assert sum(1 for v in cells if v and "重复" in v) == 2
+
+
+def test_crash_and_hang_do_not_stop_the_batch(tmp_path: Path, monkeypatch) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    for name in ("a_crash.xlsx", "b_hang.xlsx", "c_fine.xlsx"):
+        _copy(CLEAN, box / name)
+    real = batch.evaluate_to
+
+    def misbehave(path: str, *args):
+        if "crash" in Path(path).name:
+            os._exit(9)
+        if "hang" in Path(path).name:
+            time.sleep(60)
+        return real(path, *args)
+
+    monkeypatch.setattr(batch, "evaluate_to", misbehave)  # workers are forked: they see it
+    from dataclasses import replace
+    config = default_config()
+    config = replace(config, limits=replace(config.limits, timeout_s=3))
+    started = time.monotonic()
+    result = run_batch([box], out, config, jobs=3)
+    assert time.monotonic() - started < 30
+    status = {Path(d["path"]).name: d for d in result.docs}
+    assert status["c_fine.xlsx"]["status"] == "ok"
+    assert status["a_crash.xlsx"]["status"] == "error"
+    assert "退出码" in status["a_crash.xlsx"]["findings"][0]["message"]
+    assert status["b_hang.xlsx"]["status"] == "error"
+    assert "时间限制" in status["b_hang.xlsx"]["findings"][0]["message"]
+
+
+def test_live_lock_is_respected_and_stale_lock_taken_over(tmp_path: Path) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    _copy(CLEAN, box / "a.xlsx")
+    out.mkdir()
+    import socket
+    lock = out / LOCK_FILE
+    lock.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                "started": "now"}), encoding="utf-8")
+    with pytest.raises(LockBusy):
+        run_batch([box], out, default_config(), lock_wait=0.5)
+    code, output = _run(str(box), "-o", str(out))
+    assert code == 2 and "lock" in output
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock.write_text(json.dumps({"pid": dead.pid, "host": socket.gethostname(), "started": "x"}),
+                    encoding="utf-8")
+    assert run_batch([box], out, default_config()).docs[0]["status"] == "ok"
+    assert not lock.exists()
+
+
+def test_overlapping_runs_leave_readable_outputs(inbox: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "xlsxperf", "run", str(inbox), "-o", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    codes = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=120)
+        codes.append(p.returncode)
+        assert "Traceback" not in stdout + stderr
+    assert set(codes) <= {2, 3}
+    for xlsx in out.glob("*.xlsx"):
+        load_workbook(xlsx)
+    json.loads((out / REPORT_FILE).read_text(encoding="utf-8"))
+    json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    assert not [p for p in out.iterdir() if ".tmp" in p.name or p.name == LOCK_FILE]
+
+
+def test_outdir_is_not_scanned_and_json_goes_to_stdout(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    _copy(CLEAN, box / "a.xlsx")
+    out = box / "结果"
+    result = CliRunner().invoke(cli, ["run", str(box), "-o", str(out), "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and [Path(f["path"]).name for f in doc["files"]] == ["a.xlsx"]
+    result = CliRunner().invoke(cli, ["run", str(box), "-o", str(out), "--format", "json"])
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["a.xlsx"]

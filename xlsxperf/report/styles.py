@@ -1,0 +1,130 @@
+"""Fonts, colours and number formats of the output workbooks, and a cache of XlsxWriter formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Severity
+from ..schema import Kind
+
+FONT = "宋体"
+FONT_SIZE = 11
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+}
+
+SEVERITY_FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C", Severity.INFO: "#DDEBF7"}
+SEVERITY_FONT = {Severity.ERROR: "#9C0006", Severity.WARNING: "#7F6000", Severity.INFO: "#1F4E79"}
+HEADER_FILL = "#EDEDED"
+SECTION_FILL = "#D9D9D9"
+COMPUTED_FILL = "#E2EFDA"
+NOTE_COLOR = "#595959"
+LINK_COLOR = "#0563C1"
+
+AMOUNT_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+SCORE_FORMAT = "0.00"
+COUNT_FORMAT = "0"
+
+KIND_FORMATS = {
+    Kind.AMOUNT: AMOUNT_FORMAT,
+    Kind.INTEGER: COUNT_FORMAT,
+    Kind.YEAR: COUNT_FORMAT,
+    Kind.PERCENT: PERCENT_FORMAT,
+    Kind.SCORE: SCORE_FORMAT,
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.MEASURE: "General",
+}
+UNIT_FORMATS = {"万元": AMOUNT_FORMAT, "%": PERCENT_FORMAT, "分": SCORE_FORMAT, "人": COUNT_FORMAT}
+
+FORMULA_TEXT_START = ("=", "+", "-", "@")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Text a spreadsheet would take for a formula if it were typed into a cell."""
+    return text.lstrip().startswith(FORMULA_TEXT_START)
+
+
+ROLES: dict[str, dict[str, Any]] = {
+    "plain": {},
+    "title": {"bold": True, "font_size": 16},
+    "subtitle": {"font_size": 12, "font_color": NOTE_COLOR},
+    "heading": {"bold": True, "font_size": 12, "bottom": 2},
+    "section": {"bold": True, "bg_color": SECTION_FILL, "border": 1},
+    "header": {"bold": True, "bg_color": HEADER_FILL, "border": 1, "align": "center",
+               "text_wrap": True},
+    "label": {"border": 1, "text_wrap": True},
+    "data": {"border": 1},
+    "text": {"border": 1, "text_wrap": True},
+    "longtext": {"border": 1, "text_wrap": True, "valign": "top"},
+    "computed": {"border": 1, "bg_color": COMPUTED_FILL},
+    "note": {"font_color": NOTE_COLOR, "font_size": 9},
+    "wrapnote": {"font_color": NOTE_COLOR, "text_wrap": True},
+    "link": {"border": 1, "font_color": LINK_COLOR, "underline": 1},
+    "paragraph": {"text_wrap": True, "valign": "top"},
+}
+
+
+class Styles:
+    """XlsxWriter formats made on demand and shared: one per distinct set of properties."""
+
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
+        self._cache: dict[tuple, Any] = {}
+
+    def __call__(self, role: str = "plain", num_format: str | None = None,
+                 severity: Severity | None = None, quote: bool = False, **extra: Any) -> Any:
+        key = (role, num_format, severity, quote, *sorted(extra.items()))
+        if key not in self._cache:
+            props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
+            props.update(ROLES[role])
+            if num_format:
+                props["num_format"] = num_format
+            if severity is not None:
+                props["bg_color"] = SEVERITY_FILL[severity]
+                props["pattern"] = 1
+            if quote:
+                props["quote_prefix"] = True
+            props.update(extra)
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+
+MAX_ROW_HEIGHT = 409  # points, Excel's limit for one row
+
+
+def text_units(text: str) -> int:
+    """Width of one line of text in column-width units: CJK characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` units wide."""
+    per_line = max(1, int(width) - 1)
+    return sum(max(1, -(-text_units(line) // per_line)) for line in text.splitlines() or [""])
+
+
+def row_height(cells: list[tuple[str, float]], font_size: float = FONT_SIZE,
+               minimum: float = 15.0) -> float:
+    """The height in points that shows every wrapped text of a row; rows with wrapped text are
+    not resized by every spreadsheet program, so the writers set them."""
+    lines = max((text_lines(text, width) for text, width in cells), default=1)
+    return min(MAX_ROW_HEIGHT, max(minimum, lines * font_size * 1.4 + 4))
+
+
+def print_setup(ws: Any, landscape: bool, repeat: tuple[int, int] | None = None) -> None:
+    """A4, fit to one page wide, centred, page numbers in the footer."""
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if repeat is not None:
+        ws.repeat_rows(*repeat)
+    ws.set_footer("&C第 &P 页，共 &N 页")

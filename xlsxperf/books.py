@@ -2,7 +2,8 @@
 
 :class:`Book` is what the reader needs: sheet names, defined names, cell values with their
 number formats, merged ranges resolved to their top-left cell, and formula cells read by
-their cached value. :func:`open_book` picks the implementation for a file.
+their cached value. :func:`open_book` picks the implementation for a file: openpyxl for
+``.xlsx`` / ``.xlsm``, xlrd for ``.xls`` (:mod:`xlsxperf.xlsbook`).
 """
 
 from __future__ import annotations
@@ -159,5 +160,16 @@ class OpenpyxlBook:
         return self._merged_map(sheet).get((row, col), (row, col, col))
 
 
-def open_book(path: str | Path) -> Book:
+def open_book(path: str | Path, fmt: str | None = None) -> Book:
+    """The book for ``path``, by its format (``"xlsx"`` or ``"xls"``) or else its first bytes."""
+    require_xml_guard()
+    if fmt is None:
+        from .preflight import sniff
+
+        with open(path, "rb") as fh:
+            fmt = "xls" if sniff(fh.read(8)) == "ole2" else "xlsx"
+    if fmt == "xls":
+        from .xlsbook import XlrdBook
+
+        return XlrdBook(path)
     return OpenpyxlBook(path)

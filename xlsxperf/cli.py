@@ -81,15 +81,21 @@ def template(output: str, force: bool) -> None:
     click.echo(f"已生成模板 {out}")
 
 
+def _common(func: Any) -> Any:
+    """The options ``check`` and ``run`` share."""
+    func = click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                        help="Configuration file (default: ./xlsxperf.toml if present).")(func)
+    func = click.option("--fail-on", type=click.Choice(LEVELS), default="error",
+                        show_default=True,
+                        help="Exit 1 when a finding is at or above this severity.")(func)
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help="Output format.")(func)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, readable=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: ./xlsxperf.toml if present).")
+@_common
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
               help="Also write an evaluation workbook (评价结果) per submission into this folder.")
 @click.option("--annotate", "annotated", is_flag=True,
@@ -139,12 +145,7 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
               help="Folder for the evaluations, the summary, the JSON report, log and state.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes (default: all cores).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Also print the JSON report on stdout with 'json'.")
-@click.option("--fail-on", type=click.Choice(LEVELS), default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: ./xlsxperf.toml if present).")
+@_common
 @click.option("--settle", type=click.FloatRange(0), default=60, show_default=True,
               help="Seconds a file must be left unmodified before it is evaluated.")
 def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on: str,

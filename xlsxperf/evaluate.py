@@ -17,7 +17,7 @@ from . import schema as S
 from .config import Config, default_config
 from .model import Finding, Row, Severity, Submission
 from .scoring import budget_score, completion_pct, grade, indicator_score, met, pct
-from .values import round_half_up
+from .values import round_half_up, sum_present as _sum, to_decimal as _dec
 
 INCOME_KEYS = tuple(k for k, _ in S.INCOME_SOURCES)
 STATUS_OK, STATUS_INVALID, STATUS_ERROR, STATUS_PENDING = "ok", "invalid", "error", "pending"
@@ -58,7 +58,7 @@ def _metric_defs() -> tuple[MetricDef, ...]:
         MetricDef("score.budget_computed", "预算执行率得分",
                   "min(权重, 预算执行率 × 权重)，执行率 = 合计全年执行数 ÷ 全年预算数", "分",
                   "budget_score"),
-        MetricDef("score.self", "自评总分", "部门填报的自评总分", "分", "self_total"),
+        MetricDef("score.self", "自评总分", "部门填报的自评总分", "分"),
         MetricDef("score.computed", "计算总分", "预算执行率得分 + 各指标计算得分之和", "分", "self_total"),
         MetricDef("grade.self", "自评等级", "部门填报的评价等级；未填写时按自评总分确定", "", "self_grade"),
         MetricDef("grade.computed", "计算等级", "按计算总分：优 ≥ 90，良 80–90，中 60–80，差 < 60", "",
@@ -110,19 +110,6 @@ class Calc:
     projects: list[ProjectCalc]
     indicators: list[IndicatorCalc]
     budget_weight: Decimal
-
-
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
-
-
-def _dec(v: Any) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
 
 
 def compute(sub: Submission, config: Config) -> Calc:
@@ -259,10 +246,19 @@ def evaluate_submission(sub: Submission, config: Config | None = None,
 
 
 def evaluate(path: str | Path, config: Config | None = None) -> Evaluation:
-    """Read and evaluate one workbook. Never raises for a bad file."""
-    from .read import read_submission
+    """Read and evaluate one workbook within ``config.limits``. Never raises for a bad file."""
+    from .preflight import one_line
+    from .read import read_submission, unreadable
 
-    ev = evaluate_submission(read_submission(path), config)
+    config = config or default_config()
+    sub = read_submission(path, config.limits)
+    try:
+        ev = evaluate_submission(sub, config)
+    except Exception as e:  # a value no rule expected: the file still gets an answer
+        detail = one_line(f"{type(e).__name__}: {e}", 160)
+        failed = unreadable(path, f"审核时出现内部错误（{detail}）",
+                            f"internal error while checking ({detail})")
+        ev = Evaluation(failed, None, failed.findings, STATUS_ERROR)
     ev.sha256 = file_sha256(path)
     return ev
 

@@ -3,7 +3,7 @@
 Fields are found by their defined name first, then by their label (the value sits to the
 right of the label); tables by their header labels, tolerating inserted, deleted and blank
 rows and stopping at the 合计 row. Reading never raises for a bad workbook: problems become
-structural findings (S001-S003) on the submission; value problems are kept on each value for
+structural findings (S001-S005) on the submission; value problems are kept on each value for
 the filling rules.
 """
 
@@ -12,13 +12,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import get_column_letter
 
 from . import schema as S
-from .books import Book, RawCell, open_book
+from .books import Book, RawCell, open_book, require_xml_guard
+from .config import Limits
 from .model import XmlUnsafe
 from .model import Cell, Parse, Row, Submission, TableData, Value
-from .rules import make
+from .preflight import (ROW_CAP, SAVE_AS, SAVE_AS_EN, DeadlineExpired, LimitExceeded, deadline,
+                        memory_exceeded, one_line, preflight, rows_exceeded, time_exceeded)
+from .rules import load_all, make
 from .values import normalize_label, parse, strip_parenthetical
 
 LABEL_SCAN_ROWS = 300  # labels and table headers are looked for in the top rows only
@@ -155,8 +159,10 @@ class Locator:
         width = max(colmap.values())
         kinds = {c.key: c for c in t.columns}
         label_cols = [colmap[k] for k in ("seq", "name", "level1", "level2") if k in colmap]
-        for r, raws in enumerate(self.book.rows(sheet, hr + 1, self.book.max_row(sheet), width),
-                                 start=hr + 1):
+        last = self.book.max_row(sheet)
+        if last - hr > ROW_CAP.get():
+            raise rows_exceeded(sheet, last - hr, ROW_CAP.get())
+        for r, raws in enumerate(self.book.rows(sheet, hr + 1, last, width), start=hr + 1):
             values = {}
             for key, c in colmap.items():
                 col = kinds[key]
@@ -227,36 +233,134 @@ def read_book(book: Book) -> Submission:
 
 def unreadable(path: str | Path, reason: str, reason_en: str, code: str = "S001", **fmt: Any
                ) -> Submission:
-    """A submission that could not be opened: no values, one structural finding."""
-    finding = make(code, path=str(path), file=Path(path).name, reason=reason,
-                   reason_en=reason_en, **fmt)
-    return Submission(str(path), {}, TableData("", None, {}), TableData("", None, {}), findings=[finding],
-                      readable=False)
+    """A submission that could not be opened: no values, one structural finding.
+
+    ``reason`` fills the message of ``code``: the reason of S001, the limit of S005.
+    """
+    load_all()  # the S rules are declared by their module
+    values = {"reason": reason, "reason_en": reason_en, "limit": reason, "limit_en": reason_en,
+              **fmt}
+    finding = make(code, path=str(path), file=Path(path).name, **values)
+    return Submission(str(path), {}, TableData("", None, {}), TableData("", None, {}),
+                      findings=[finding], readable=False)
 
 
-def read_submission(path: str | Path) -> Submission:
-    """Read one workbook. Never raises for a bad file; refuses to run without XML protection."""
+def read_submission(path: str | Path, limits: Limits | None = None) -> Submission:
+    """Read one workbook within ``limits`` (default: :class:`~xlsxperf.config.Limits`).
+
+    The file is checked first (:func:`~xlsxperf.preflight.preflight`: format by its bytes,
+    size and decompression caps), then opened and read within the time limit and the row
+    cap. Never raises for a file's content: every problem becomes S001 (unreadable) or S005
+    (over a limit). Raises :class:`~xlsxperf.model.XmlUnsafe` only, when XML protection is off.
+    """
+    require_xml_guard()
+    load_all()  # the reader's findings (S001-S005) come from the catalogue
+    limits = limits or Limits()
     try:
-        book = open_book(path)
+        with deadline(limits.timeout_s):
+            return _read_within_limits(path, limits)
+    except DeadlineExpired:
+        over = time_exceeded(limits.timeout_s)
+        return unreadable(path, over.reason, over.reason_en, code="S005")
     except XmlUnsafe:
         raise
-    except Exception as e:  # every way a file can fail to open becomes S001
+    except MemoryError:
+        over = memory_exceeded()
+        return unreadable(path, over.reason, over.reason_en, code="S005")
+    except Exception as e:  # a last guard: a bad file never gets past this function
         reason, reason_en = describe_open_error(e)
         return unreadable(path, reason, reason_en)
+
+
+def _read_within_limits(path: str | Path, limits: Limits) -> Submission:
+    checked = preflight(path, limits)
+    if checked.problem is not None:
+        p = checked.problem
+        return unreadable(path, p.reason, p.reason_en, code=p.code)
+    try:
+        book = open_book(path, checked.format)
+    except XmlUnsafe:
+        raise
+    except LimitExceeded as e:
+        return unreadable(path, e.reason, e.reason_en, code="S005")
+    except Exception as e:  # every way a file can fail to open becomes S001 (or S005)
+        return _failed(path, e, opening=True, suffix=Path(path).suffix.lower())
+    token = ROW_CAP.set(limits.max_rows)
     try:
         return read_book(book)
+    except LimitExceeded as e:
+        return unreadable(path, e.reason, e.reason_en, code="S005")
+    except XmlUnsafe:
+        raise
     except Exception as e:
-        return unreadable(path, f"读取时出错（{type(e).__name__}: {e}）",
-                          f"error while reading ({type(e).__name__}: {e})")
+        return _failed(path, e, opening=False)
+    finally:
+        ROW_CAP.reset(token)
 
 
-def describe_open_error(e: Exception) -> tuple[str, str]:
+def _failed(path: str | Path, e: Exception, opening: bool, suffix: str = "") -> Submission:
+    """S005 for XML the parser refused as unsafe or for memory, else S001 with the reason."""
+    unsafe = _cause(e, DefusedXmlException)
+    if unsafe is not None:
+        detail = one_line(f"{type(unsafe).__name__}: {unsafe}", 160)
+        return unreadable(path, f"XML 中含有被禁止的 DTD 或实体声明（{detail}），拒绝解析",
+                          f"the XML declares a forbidden DTD or entity ({detail}); refused",
+                          code="S005")
+    if isinstance(e, MemoryError):
+        over = memory_exceeded()
+        return unreadable(path, over.reason, over.reason_en, code="S005")
+    if opening and suffix in (".et", ".ett"):
+        return unreadable(path, f"{SAVE_AS}（WPS 表格 {suffix} 文件）",
+                          f"{SAVE_AS_EN} (a WPS Spreadsheets {suffix} file)")
+    if opening:
+        reason, reason_en = describe_open_error(e)
+    else:
+        detail = one_line(f"{type(e).__name__}: {e}", 160)
+        reason, reason_en = f"读取时出错（{detail}）", f"error while reading ({detail})"
+    return unreadable(path, reason, reason_en)
+
+
+def _cause(e: BaseException, kind: Any) -> BaseException | None:
+    """``e`` or the first exception in its chain of causes that is a ``kind``."""
+    seen = 0
+    current: BaseException | None = e
+    while current is not None and seen < 20:
+        if isinstance(current, kind):
+            return current
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
+
+
+def describe_open_error(e: BaseException) -> tuple[str, str]:
+    """A one-line reason, in Chinese and English, for a file that failed to open."""
     import zipfile
+    from xml.etree.ElementTree import ParseError
 
+    detail = one_line(f"{type(e).__name__}: {e}", 160)
     if isinstance(e, zipfile.BadZipFile):
         return ("不是有效的 .xlsx 文件（压缩包损坏或格式不符），请用 Excel 或 WPS 另存为 .xlsx",
                 "not a valid .xlsx file (broken or not a zip package); save it as .xlsx")
     if isinstance(e, (FileNotFoundError, IsADirectoryError, PermissionError)):
-        return (f"无法打开文件（{e.strerror}）", f"cannot open the file ({e.strerror})")
-    return (f"无法解析（{type(e).__name__}: {e}）", f"cannot parse ({type(e).__name__}: {e})")
-
+        why = one_line(e.strerror or type(e).__name__, 80)
+        return f"无法打开文件（{why}）", f"cannot open the file ({why})"
+    missing = _cause(e, KeyError)
+    if missing is not None and "no item named" in str(missing):
+        part = one_line(str(missing).split("named", 1)[1].split("in the archive")[0]
+                        .strip(" '\""), 80)
+        return (f"工作簿不完整：缺少部件 {part}，请用 Excel 或 WPS 重新保存为 .xlsx",
+                f"the workbook is incomplete: the part {part} is missing; save it again as .xlsx")
+    broken = _cause(e, ParseError)
+    if broken is not None:
+        detail = one_line(f"{type(broken).__name__}: {broken}", 160)
+        return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+                f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
+    module = type(e).__module__ or ""
+    if module.startswith("xlrd") or module.startswith("olefile"):
+        if "encrypt" in str(e).lower():
+            return ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
+                    "the workbook is password-protected (encrypted); remove the password and "
+                    "save it as .xlsx")
+        return (f"不是有效的 Excel 97-2003 文件（{detail}），请另存为 .xlsx",
+                f"not a valid Excel 97-2003 file ({detail}); save it as .xlsx")
+    return f"无法解析（{detail}）", f"cannot parse ({detail})"

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from .model import Parse, Scalar
@@ -27,6 +27,9 @@ SCORE_UNITS = ("分",)
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?$", re.IGNORECASE)
 _NUMBER_WITH_UNIT = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(.*)$", re.IGNORECASE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+# No amount, count or ratio reaches 10^15 (a spreadsheet keeps 15 significant digits); larger
+# numbers are typing accidents, and would overflow the 28-digit decimal arithmetic of the rules.
+MAX_MAGNITUDE = Decimal(10) ** 15
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,10 @@ def decimal_from_float(x: float) -> Decimal:
 
 
 def round_half_up(x: Decimal, places: int = 2) -> Decimal:
-    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Half-up to ``places`` decimals, with the precision the number needs however large."""
+    digits = max(28, x.adjusted() + places + 2) if x.is_finite() else 28
+    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP,
+                      context=Context(prec=digits))
 
 
 def _text_number(text: str) -> tuple[Decimal, str] | None:
@@ -126,12 +132,14 @@ def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed
 
 
 def _finish(number: Decimal, kind: Kind, parse: Parse, note: str) -> Parsed:
+    if not number.is_finite():
+        return Parsed(None, Parse.INVALID, "不是有限数字")
+    if abs(number) >= MAX_MAGNITUDE:
+        return Parsed(None, Parse.INVALID, "数值过大，不是有效的数字")
     if kind in (Kind.INTEGER, Kind.YEAR):
         if number != number.to_integral_value():
             return Parsed(None, Parse.INVALID, f"{number:f} 不是整数")
         return Parsed(int(number), parse, note)
-    if not number.is_finite():
-        return Parsed(None, Parse.INVALID, "不是有限数字")
     return Parsed(number, parse, note)
 
 
@@ -216,3 +224,18 @@ def parse(raw: Any, kind: Kind, *, number_format: str = "General",
     if kind in (Kind.TEXT, Kind.LONGTEXT):
         return parse_text(raw)
     return parse_number(raw, kind, number_format)
+
+
+def to_decimal(x: Any) -> Decimal | None:
+    """A read number (Decimal or int) as Decimal; None for anything else, bool included."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return Decimal(x)
+    return x if isinstance(x, Decimal) else None
+
+
+def sum_present(values: list[Decimal | None]) -> Decimal | None:
+    """Σ of the values that are there; None when none is."""
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None

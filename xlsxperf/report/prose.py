@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import schema as S
 from ..scoring import pct
-from ..values import round_half_up
+from ..values import round_half_up, sum_present as _sum, to_decimal as _dec
 
 if TYPE_CHECKING:
     from ..evaluate import Calc
@@ -79,17 +79,6 @@ def _join(parts: list[str], sep: str = "；") -> str:
 # -- helpers over the data -------------------------------------------------------------------
 
 
-def _dec(v: Any) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
-
-
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
 
 
 def year_of(sub: Submission) -> int | None:

@@ -101,7 +101,7 @@ def make(code: str, *, at: Cell | Value | None = None, sheet: str | None = None,
          severity: Severity | None = None, expected: Any = None, actual: Any = None,
          tolerance: Any = None, path: str | None = None, **fmt: Any) -> Finding:
     """Build a finding of rule ``code``; ``fmt`` fills the rule's message templates."""
-    r = REGISTRY[code]
+    r = REGISTRY.get(code) or load_all()[code]
     cell = at.cell if isinstance(at, Value) else at
     values = _Blank({k: _text(v) if isinstance(v, Decimal) else v for k, v in fmt.items()})
     values.setdefault("expected", _text(expected))

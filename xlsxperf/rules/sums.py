@@ -14,6 +14,7 @@ from typing import Iterable
 
 from ..model import Value
 from ..schema import Kind
+from ..values import to_decimal
 
 ZERO = Decimal(0)
 
@@ -24,12 +25,7 @@ def half_unit(kind: Kind) -> Decimal:
 
 
 def number(v: Value) -> Decimal | None:
-    x = v.value
-    if isinstance(x, bool):
-        return None
-    if isinstance(x, int):
-        return Decimal(x)
-    return x if isinstance(x, Decimal) else None
+    return to_decimal(v.value)
 
 
 @dataclass(frozen=True)

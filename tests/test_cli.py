@@ -88,3 +88,30 @@ def test_check_writes_evaluations_and_annotated_copies(tmp_path: Path) -> None:
     assert run("check", str(a), "--annotate")[0] == 2  # --annotate needs -o
     code, out = run("check", str(a), "-o", str(src))  # into the inputs' folder: inputs kept
     assert code == 0 and {p: p.read_bytes() for p in (a, b)} == before
+
+
+def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, capsys) -> None:
+    import logging
+    import tempfile
+
+    import pytest
+
+    from xlsxperf import cli as cli_module
+    from xlsxperf import evaluate as evaluate_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    logger = logging.getLogger("xlsxperf")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(evaluate_module, "evaluate", boom)
+    with pytest.raises(SystemExit) as exit_info:
+        cli_module.main(["check", str(CLEAN)])
+    assert exit_info.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "boom" in err and "Traceback" not in err
+    for h in logger.handlers:
+        h.flush()
+    log = (tmp_path / "xlsxperf.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: boom" in log

@@ -38,7 +38,7 @@ TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download
 SETTLE_SECONDS = 60  # a file modified more recently than this may still be being copied
 TRUNCATED_WINDOW = 3600  # a broken zip this recent is taken to be still arriving
 
-log = logging.getLogger("xlsxperf.batch")
+log = logging.getLogger("xlsxperf")
 
 
 class LockBusy(RuntimeError):

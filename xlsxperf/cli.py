@@ -256,6 +256,26 @@ def rules(code: str | None, fmt: str) -> None:
     click.echo(to_json(r.to_dict()) if fmt == "json" else rule_doc(r))
 
 
+def log_file() -> Path:
+    """Where details go when no run folder has a log of its own."""
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "xlsxperf.log"
+
+
+def _log_details() -> None:
+    """Tracebacks and details go to a log file (created only when something is logged)."""
+    import logging
+
+    logger = logging.getLogger("xlsxperf")
+    if not logger.handlers:
+        handler = logging.FileHandler(log_file(), delay=True, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"xlsxperf: {message}", err=True)
     sys.exit(code)
@@ -265,6 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback ever reaches the user."""
     from .model import XmlUnsafe
 
+    _log_details()
     try:
         cli.main(args=argv, prog_name="xlsxperf", standalone_mode=True)
     except XmlUnsafe as e:
@@ -272,4 +293,10 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _fail("已中断（interrupted）", 130)
     except Exception as e:  # the last line of defence
-        _fail(f"内部错误，未完成（internal error: {type(e).__name__}: {e}）", EXIT_UNEVALUATED)
+        import logging
+
+        logging.getLogger("xlsxperf").error("unexpected error", exc_info=e)
+        where = next((h.baseFilename for h in logging.getLogger("xlsxperf").handlers
+                      if hasattr(h, "baseFilename")), str(log_file()))
+        _fail(f"内部错误，未完成（internal error: {type(e).__name__}: {e}）；详情见 {where}",
+              EXIT_UNEVALUATED)

@@ -7,6 +7,8 @@ computed figures. :func:`evaluate` is the one-call entry point: path in, Evaluat
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -255,6 +257,7 @@ def evaluate(path: str | Path, config: Config | None = None) -> Evaluation:
     try:
         ev = evaluate_submission(sub, config)
     except Exception as e:  # a value no rule expected: the file still gets an answer
+        logging.getLogger("xlsxperf").error("internal error while checking %s", path, exc_info=e)
         detail = one_line(f"{type(e).__name__}: {e}", 160)
         failed = unreadable(path, f"审核时出现内部错误（{detail}）",
                             f"internal error while checking ({detail})")

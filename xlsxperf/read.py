@@ -9,6 +9,8 @@ the filling rules.
 
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +317,7 @@ def _failed(path: str | Path, e: Exception, opening: bool, suffix: str = "") -> 
     if opening:
         reason, reason_en = describe_open_error(e)
     else:
+        logging.getLogger("xlsxperf").error("error while reading %s", path, exc_info=e)
         detail = one_line(f"{type(e).__name__}: {e}", 160)
         reason, reason_en = f"读取时出错（{detail}）", f"error while reading ({detail})"
     return unreadable(path, reason, reason_en)

@@ -31,3 +31,12 @@ def test_every_rule_code_is_in_the_readme() -> None:
 
     missing = [code for code, r in load_all().items() if f"| {code} | `{r.name}`" not in README]
     assert missing == []
+
+
+def test_limits_are_documented_with_their_defaults() -> None:
+    from dataclasses import fields
+
+    from xlsxperf.config import Limits
+
+    for f in fields(Limits):
+        assert f"{f.name} = {f.default}" in README, f.name

@@ -228,3 +228,15 @@ def test_outdir_is_not_scanned_and_json_goes_to_stdout(tmp_path: Path) -> None:
     assert result.exit_code == 0 and [Path(f["path"]).name for f in doc["files"]] == ["a.xlsx"]
     result = CliRunner().invoke(cli, ["run", str(box), "-o", str(out), "--format", "json"])
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["a.xlsx"]
+
+
+def test_a_later_duplicate_never_takes_an_earlier_evaluation(tmp_path: Path) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    _copy(SEED, box / "a.xlsx")
+    first = run_batch([box], out, default_config()).docs[0]["output"]
+    stamp = (out / first).stat().st_mtime_ns
+    _copy(SEED, box / "b.xlsx")
+    docs = {Path(d["path"]).name: d for d in run_batch([box], out, default_config()).docs}
+    assert docs["a.xlsx"]["output"] == first and (out / first).stat().st_mtime_ns == stamp
+    assert docs["b.xlsx"]["output"] != first and (out / docs["b.xlsx"]["output"]).is_file()
+    assert docs["a.xlsx"]["duplicate_of"] and docs["b.xlsx"]["duplicate_of"]

@@ -346,17 +346,20 @@ class RunResult:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _error_doc(path: Path, status: str, message: str, message_en: str) -> dict[str, Any]:
-    code = "S001"
-    return {"path": str(path), "sha256": None, "status": status,
-            "unit": {"name": None, "code": None, "year": None}, "template_version": None,
-            "metrics": {}, "projects": [], "indicators": [],
-            "findings": [] if status == "pending" else [{
-                "code": code, "name": "file-unreadable", "severity": "error", "sheet": None,
-                "cell": None, "defined_name": None, "message": message, "message_en": message_en,
-                "expected": None, "actual": None, "tolerance": None}],
-            "counts": {"error": 0 if status == "pending" else 1, "warning": 0, "info": 0},
-            "output": None}
+def _error_doc(path: Path, status: str, reason: str = "", reason_en: str = "") -> dict[str, Any]:
+    """The file document of an input that has no evaluation: pending, or an S001 error."""
+    from .evaluate import Evaluation
+    from .model import Submission, TableData
+    from .render import file_document
+    from .rules import make
+
+    findings = [] if status == "pending" else [
+        make("S001", path=str(path), file=path.name, reason=reason, reason_en=reason_en)]
+    sub = Submission(str(path), {}, TableData("", None, {}), TableData("", None, {}),
+                     findings=findings, readable=False)
+    doc = file_document(Evaluation(sub, None, findings, status))
+    doc["output"] = None
+    return doc
 
 
 def _looks_truncated(path: Path) -> bool:
@@ -371,8 +374,9 @@ def _looks_truncated(path: Path) -> bool:
     return head == b"PK\x03\x04" and not zipfile.is_zipfile(path)
 
 
-def _unique_names(docs: dict[Path, dict[str, Any]]) -> dict[Path, str]:
-    """Final evaluation file names; inputs whose names collide get a suffix from their path."""
+def _unique_names(docs: dict[Path, dict[str, Any]], reserved: set[str]) -> dict[Path, str]:
+    """Final evaluation file names. An input whose suggested name is shared with another
+    input, or already held by an unchanged one (``reserved``), gets a suffix from its path."""
     wanted: dict[str, list[Path]] = {}
     for path, doc in docs.items():
         if doc.get("output_suggestion"):
@@ -380,7 +384,7 @@ def _unique_names(docs: dict[Path, dict[str, Any]]) -> dict[Path, str]:
     names = {}
     for name, paths in wanted.items():
         for path in paths:
-            if len(paths) == 1:
+            if len(paths) == 1 and name not in reserved:
                 names[path] = name
             else:
                 tag = hashlib.sha256(str(path).encode()).hexdigest()[:6]
@@ -394,7 +398,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
               settle: float = SETTLE_SECONDS, lock_wait: float = 10.0) -> RunResult:
     """Evaluate everything under ``paths`` into ``outdir``. Raises LockBusy if another run
     holds the folder."""
-    from .render import SCHEMA_VERSION
+    from .render import SCHEMA_VERSION, summary
 
     outdir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -421,7 +425,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
                 continue
             stats[path] = st
             if now - st.st_mtime < settle:
-                docs[path] = _error_doc(path, "pending", "", "")
+                docs[path] = _error_doc(path, "pending")
                 continue
             old = state.get(key)
             if old and old.tool == __version__ and old.config == digest and (
@@ -453,17 +457,15 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
                 doc = outcome.doc
                 if doc["status"] == "error" and now - stats[path].st_mtime < TRUNCATED_WINDOW \
                         and _looks_truncated(path):
-                    docs[path] = _error_doc(path, "pending", "", "")
+                    docs[path] = _error_doc(path, "pending")
                     continue
                 docs[path] = doc
             else:
                 docs[path] = _error_doc(path, "error", f"无法审核：{outcome.error}",
                                         f"could not be evaluated: {outcome.error}")
 
-        names = _unique_names({p: d for p, d in docs.items() if p not in fresh})
-        for path, entry in fresh.items():  # unchanged inputs keep their names
-            if entry.output:
-                names[path] = entry.output
+        kept = {e.output for e in fresh.values() if e.output}  # unchanged inputs keep their names
+        names = _unique_names({p: d for p, d in docs.items() if p not in fresh}, kept)
         for path, _ in todo:
             doc = docs[path]
             tmp = doc.pop("output_tmp", None)
@@ -486,7 +488,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
         _mark_duplicates(ordered)
         report = {"schema_version": SCHEMA_VERSION,
                   "tool": {"name": "xlsxperf", "version": __version__},
-                  "files": ordered, "summary": summary_of(ordered),
+                  "files": ordered, "summary": summary(ordered),
                   "not_evaluated": [{"path": str(s.path), "reason": s.reason} for s in others]}
         text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
         outputs = hashlib.sha256(text.encode()).hexdigest()
@@ -499,17 +501,6 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
         save_state(outdir, {str(p): e for p, e in fresh.items()}, outputs)
         log.info("run finished: %s", report["summary"])
         return RunResult(ordered, others, len(todo), summary_path, report_path, report)
-
-
-def summary_of(docs: list[dict[str, Any]]) -> dict[str, int]:
-    statuses = [d["status"] for d in docs]
-    return {
-        "files": len(docs), "ok": statuses.count("ok"), "invalid": statuses.count("invalid"),
-        "failed": statuses.count("error"), "pending": statuses.count("pending"),
-        "errors": sum(d["counts"]["error"] for d in docs),
-        "warnings": sum(d["counts"]["warning"] for d in docs),
-        "infos": sum(d["counts"]["info"] for d in docs),
-    }
 
 
 def _mark_duplicates(docs: list[dict[str, Any]]) -> None:

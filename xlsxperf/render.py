@@ -43,26 +43,28 @@ def file_document(ev: Evaluation) -> dict[str, Any]:
     return doc
 
 
-def summary(evaluations: list[Evaluation]) -> dict[str, Any]:
-    statuses = [e.status for e in evaluations]
+def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts over file documents: by status, and findings by severity."""
+    statuses = [d["status"] for d in docs]
     return {
-        "files": len(evaluations),
+        "files": len(docs),
         "ok": statuses.count("ok"),
         "invalid": statuses.count("invalid"),
         "failed": statuses.count("error"),
         "pending": statuses.count("pending"),
-        "errors": sum(e.count(Severity.ERROR) for e in evaluations),
-        "warnings": sum(e.count(Severity.WARNING) for e in evaluations),
-        "infos": sum(e.count(Severity.INFO) for e in evaluations),
+        "errors": sum(d["counts"]["error"] for d in docs),
+        "warnings": sum(d["counts"]["warning"] for d in docs),
+        "infos": sum(d["counts"]["info"] for d in docs),
     }
 
 
 def document(evaluations: list[Evaluation], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    files = [file_document(e) for e in evaluations]
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "xlsxperf", "version": __version__},
-        "files": [file_document(e) for e in evaluations],
-        "summary": summary(evaluations),
+        "files": files,
+        "summary": summary(files),
     }
     if extra:
         doc.update(extra)
@@ -124,7 +126,7 @@ def text_lines(ev: Evaluation, color: bool = False) -> Iterable[str]:
 
 
 def summary_line(evaluations: list[Evaluation]) -> str:
-    s = summary(evaluations)
+    s = summary([file_document(e) for e in evaluations])
     return (f"{s['files']} 个文件：{s['ok']} 个已审核，{s['invalid'] + s['failed']} 个无法审核；"
             f"错误 {s['errors']}，警告 {s['warnings']}，提示 {s['infos']}")
 

@@ -34,7 +34,7 @@ from xlsxperf import schema as S
 from xlsxperf.books import OpenpyxlBook, open_book
 from xlsxperf.config import Limits, default_config
 from xlsxperf.evaluate import evaluate, evaluate_submission
-from xlsxperf.model import XmlUnsafe
+from xlsxperf.errors import XmlUnsafe
 from xlsxperf.preflight import (ROW_CAP, DeadlineExpired, Format, LimitExceeded, deadline,
                                 preflight)
 from xlsxperf.read import read_book, read_submission, unreadable

@@ -283,7 +283,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: no traceback ever reaches the user."""
-    from .model import XmlUnsafe
+    from .errors import XmlUnsafe
 
     _log_details()
     try:

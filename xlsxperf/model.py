@@ -15,10 +15,6 @@ from typing import Any, Iterator
 from .schema import Column, Field
 
 
-class XmlUnsafe(RuntimeError):
-    """openpyxl would parse XML without defusedxml's protection: refuse to read."""
-
-
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"

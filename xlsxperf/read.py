@@ -20,7 +20,7 @@ from openpyxl.utils.cell import get_column_letter
 from . import schema as S
 from .books import Book, RawCell, open_book, require_xml_guard
 from .config import Limits
-from .model import XmlUnsafe
+from .errors import XmlUnsafe
 from .model import Cell, Parse, Row, Submission, TableData, Value
 from .preflight import (ROW_CAP, SAVE_AS, SAVE_AS_EN, DeadlineExpired, LimitExceeded, deadline,
                         memory_exceeded, one_line, preflight, rows_exceeded, time_exceeded)

@@ -44,7 +44,7 @@ def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path) -> Path:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
     f = {
         "title": wb.add_format({**base, "bold": True, "font_size": 14}),

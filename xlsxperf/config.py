@@ -135,7 +135,7 @@ def load_profile(name_or_path: str, base: Path | None = None, where: str = "prof
                  ) -> tuple[Profile, dict[str, Any]]:
     """A shipped profile by name, or a profile TOML by path (relative to ``base``)."""
     if name_or_path in PROFILES:
-        text = resources.files("xlsxperf.profiles").joinpath(f"{name_or_path}.toml").read_text(
+        text = resources.files("xlsxperf").joinpath("profiles", f"{name_or_path}.toml").read_text(
             encoding="utf-8")
         data, where = _toml(None, text), f"profile {name_or_path}"
     else:

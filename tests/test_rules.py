@@ -99,6 +99,8 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("P008", _both(_set(exec_total_actual=D(450), exec_total_rate=None)), (S.INDICATORS, "I8")),
     ("C001", _both(_set(staff_institution=9, staff_total=30, flow_hired=2)), (S.BASIC, "B19")),
     ("C002", _set(balance_end=D("0.00"), balance_start=D("-20.00")), (S.FINANCE, "B19")),
+    ("C003", _set(report_text="2022 年度收入合计 560.00 万元。"), (S.CONCLUSION, "B10")),
+    ("C004", _set(report_text="年末资金无结余。"), (S.CONCLUSION, "B10")),
 ]
 
 # changes within every rule's tolerance, or on the quiet side of a threshold
@@ -120,6 +122,8 @@ NEAR_MISSES: list[tuple[str, Change]] = [
     ("C001", _set(staff_admin=20, staff_total=30, flow_hired=2)),  # at the quota, not above
     ("C002", _both(_set(balance_end=D("0.00"), balance_start=D("-20.00")),
                    _project(0, reason="未执行资金 4 万元已由财政收回"))),
+    ("C003", _set(report_text="2022 年度收入合计 550.0 万元。")),  # 550.00 within ±0.05
+    ("C004", _set(report_text="年末结转和结余 30.00 万元，资金未能全部支出。")),  # negated
 ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from . import schema as S
 from .config import Config, default_config
 from .model import Finding, Row, Severity, Submission
+from .narrative import Narrative, read_narrative
 from .scoring import budget_score, completion_pct, grade, indicator_score, met, pct
 from .values import round_half_up, sum_present as _sum, to_decimal as _dec
 
@@ -112,6 +113,7 @@ class Calc:
     projects: list[ProjectCalc]
     indicators: list[IndicatorCalc]
     budget_weight: Decimal
+    narrative: Narrative | None = None  # the figures and claims of the text fields, checked
 
 
 def compute(sub: Submission, config: Config) -> Calc:
@@ -170,7 +172,9 @@ def compute(sub: Submission, config: Config) -> Calc:
     declared = sub.get("self_grade")
     m["grade.self"] = declared if declared in S.GRADES else grade(m["score.self"], config.grades)
     m["grade.computed"] = grade(total, config.grades)
-    return Calc(m, projects, indicators, weight)
+    calc = Calc(m, projects, indicators, weight)
+    calc.narrative = read_narrative(sub, calc)
+    return calc
 
 
 # ---------------------------------------------------------------------------------------------

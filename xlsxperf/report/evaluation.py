@@ -8,6 +8,7 @@ Sheets, in order:
 - 计算指标: every metric as a live formula over the echo sheets, carrying the computed value,
   next to the department's own figure and the difference.
 - 报告要点: draft report paragraphs in the style of a published self-evaluation report.
+- 报告核对: the figures and claims of the department's own text, checked against its data.
 - one echo sheet per sheet of the submission (``收支情况(原表)`` ...): the data at the
   submission's own cell addresses, computed columns to the right, each cell with a finding
   filled by severity and carrying a note.
@@ -31,7 +32,7 @@ from .. import __version__
 from .. import schema as S
 from ..model import Finding, Severity
 from ..schema import Kind
-from . import prose
+from . import narrative_sheet, prose
 from .computed import FIRST_ROW, METRICS_SHEET, MetricRow, metric_cells, plan_metrics
 from .echo import Echo, EchoSheet, Entry, cached
 from .styles import (KIND_FORMATS, PERCENT_FORMAT, SEVERITY_FONT, UNIT_FORMATS,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 OVERVIEW = "评价总览"
 FINDINGS = "问题清单"
 DRAFT = "报告要点"
-REPORT_SHEETS = (OVERVIEW, FINDINGS, METRICS_SHEET, DRAFT)
+REPORT_SHEETS = (OVERVIEW, FINDINGS, METRICS_SHEET, DRAFT, narrative_sheet.SHEET)
 TITLE = "部门整体支出绩效自评 · 评价结果"
 STATUS_TEXT = {"ok": "已审核", "invalid": "不是标准填报表，未能审核", "error": "无法读取，未能审核",
                "pending": "文件尚未就绪"}
@@ -106,6 +107,7 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None,
         echo_ws = {es.source: wb.add_worksheet(es.name) for es in book.echo.sheets.values()}
         _metrics_sheet(book, sheets[METRICS_SHEET])
         _draft_sheet(book, sheets[DRAFT], config.thresholds.reason_below_pct)
+        narrative_sheet.write(sheets[narrative_sheet.SHEET], book.st, ev, book.echo)
         for source, ws in echo_ws.items():
             _echo_sheet(book, ws, book.echo.sheets[source])
     _findings_sheet(book, sheets[FINDINGS])

@@ -127,6 +127,6 @@ def make(code: str, *, at: Cell | Value | None = None, sheet: str | None = None,
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module (each registers its rules) and return the registry."""
-    from . import consistency, filling, performance, ratios, structure, totals  # noqa: F401
+    from . import consistency, filling, narrative, performance, ratios, structure, totals  # noqa: F401
 
     return dict(sorted(REGISTRY.items(), key=lambda kv: ("SFTRPC".index(kv[0][0]), kv[0])))

@@ -265,17 +265,28 @@ def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config) -> dict[s
     return doc
 
 
-def _child(conn: Any, path: str, outdir: str, tmp_name: str, config: Config) -> None:
-    """Worker process entry: limits first, then the work; every outcome goes back on ``conn``."""
-    try:
-        _limit_memory(config.limits.memory_mb)
-        conn.send(("ok", evaluate_to(path, outdir, tmp_name, config)))
-    except MemoryError:
-        conn.send(("error", "超过内存限制（memory limit exceeded）", ""))
-    except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
-        conn.send(("error", f"{type(e).__name__}: {e}", traceback.format_exc()))
-    finally:
-        conn.close()
+RECYCLE_AFTER = 50  # files a worker evaluates before it is replaced (bounds memory growth)
+
+
+def _serve(conn: Any, outdir: str, config: Config) -> None:
+    """Worker process: limits first, then one file per message until told to stop; every
+    outcome goes back on ``conn``. After running out of memory the worker stops."""
+    _limit_memory(config.limits.memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        path, tmp_name = task
+        try:
+            conn.send(("ok", evaluate_to(path, outdir, tmp_name, config)))
+        except MemoryError:
+            conn.send(("error", "超过内存限制（memory limit exceeded）", ""))
+            return
+        except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
+            conn.send(("error", f"{type(e).__name__}: {e}", traceback.format_exc()))
 
 
 @dataclass
@@ -286,10 +297,35 @@ class Outcome:
     detail: str = ""  # a traceback for the log
 
 
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    task: tuple[Path, str] | None = None
+    started: float = 0.0
+    served: int = 0
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if not kill:
+                self.conn.send(None)
+        except OSError:
+            kill = True
+        self.proc.join(0 if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+        self.conn.close()
+
+
 def run_workers(tasks: list[tuple[Path, str]], outdir: Path, config: Config, jobs: int,
                 done: Callable[[Outcome], None]) -> None:
-    """Evaluate ``tasks`` ((input, temporary output name)) in up to ``jobs`` processes."""
+    """Evaluate ``tasks`` ((input, temporary output name)) in up to ``jobs`` worker processes.
+
+    A worker that crashes or runs past the time limit is killed and replaced; its file gets
+    an error outcome and the others go on."""
     import multiprocessing as mp
+    from collections import deque
     from multiprocessing.connection import wait
 
     if not tasks:
@@ -298,39 +334,53 @@ def run_workers(tasks: list[tuple[Path, str]], outdir: Path, config: Config, job
 
     ctx = mp.get_context()
     timeout = float(config.limits.timeout_s)
-    queue = list(reversed(tasks))
-    running: dict[Any, tuple[Any, Any, Path, float]] = {}
-    while queue or running:
-        while queue and len(running) < jobs:
-            path, tmp_name = queue.pop()
-            parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(child, str(path), str(outdir), tmp_name, config),
-                               daemon=True)
-            proc.start()
-            child.close()
-            running[parent] = (proc, parent, path, time.monotonic())
-        ready = wait(list(running), timeout=0.5)
-        for conn in ready:
-            proc, _, path, _ = running.pop(conn)
-            try:
-                message = conn.recv()
-            except (EOFError, OSError):
-                proc.join(5)
-                message = ("error", f"进程异常退出，退出码 {proc.exitcode}（worker crashed）", "")
-            proc.join(5)
-            conn.close()
-            if message[0] == "ok":
-                done(Outcome(path, doc=message[1]))
-            else:
-                done(Outcome(path, error=message[1], detail=message[2]))
-        now = time.monotonic()
-        for conn, (proc, _, path, started) in list(running.items()):
-            if now - started > timeout:
-                proc.kill()
-                proc.join(5)
-                conn.close()
-                del running[conn]
+    queue = deque(tasks)
+    workers: list[_Worker] = []
+
+    def spawn() -> _Worker:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_serve, args=(child, str(outdir), config), daemon=True)
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent)
+        workers.append(w)
+        return w
+
+    def retire(w: _Worker, kill: bool = False) -> None:
+        workers.remove(w)
+        w.stop(kill)
+
+    try:
+        while queue or any(w.task for w in workers):
+            while queue and (idle := [w for w in workers if w.task is None] or
+                             ([spawn()] if len(workers) < jobs else [])):
+                w = idle[0]
+                w.task, w.started = queue.popleft(), time.monotonic()
+                w.conn.send((str(w.task[0]), w.task[1]))
+            busy = {w.conn: w for w in workers if w.task}
+            for conn in wait(list(busy), timeout=0.5):
+                w = busy[conn]
+                path, w.task = w.task[0], None  # type: ignore[index]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    w.proc.join(5)
+                    retire(w, kill=True)
+                    done(Outcome(path, error=f"进程异常退出，退出码 {w.proc.exitcode}（worker crashed）"))
+                    continue
+                w.served += 1
+                done(Outcome(path, doc=message[1]) if message[0] == "ok"
+                     else Outcome(path, error=message[1], detail=message[2]))
+                if w.served >= RECYCLE_AFTER or not w.proc.is_alive() or message[0] != "ok":
+                    retire(w)  # a fresh worker after errors, and now and then anyway
+            now = time.monotonic()
+            for w in [w for w in workers if w.task and now - w.started > timeout]:
+                path = w.task[0]  # type: ignore[index]
+                retire(w, kill=True)
                 done(Outcome(path, error=f"超过时间限制 {config.limits.timeout_s} 秒（time limit exceeded）"))
+    finally:
+        for w in list(workers):
+            retire(w, kill=bool(w.task))
 
 
 # -- the run -------------------------------------------------------------------------------------

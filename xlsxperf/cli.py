@@ -117,15 +117,6 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
         raise UsageError("--annotate 需要同时给出 -o 输出文件夹（--annotate needs -o DIR）")
     config = _config(config_path)
     evaluations = [evaluate(f, config) for f in files]
-    if outdir:
-        from .report.save import save_evaluations
-
-        try:
-            written = save_evaluations(evaluations, Path(outdir), config, annotated)
-        except OSError as e:
-            raise UsageError(f"无法写入 {outdir}：{e.strerror}（cannot write to {outdir}）") from None
-        for path in written:
-            click.echo(f"已写出 {path}", err=fmt == "json")
     if fmt == "json":
         click.echo(to_json(document(evaluations)))
     else:
@@ -135,6 +126,15 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
                 click.echo(line)
             click.echo()
         click.echo(summary_line(evaluations))
+    if outdir:
+        from .report.save import save_evaluations
+
+        try:
+            written = save_evaluations(evaluations, Path(outdir), config, annotated)
+        except OSError as e:
+            raise UsageError(f"无法写入 {outdir}：{e.strerror}（cannot write to {outdir}）") from None
+        for path in written:
+            click.echo(f"已写出 {path}", err=fmt == "json")
     sys.exit(exit_code([e.status for e in evaluations],
                        [f.severity.value for e in evaluations for f in e.findings], fail_on))
 

@@ -190,7 +190,7 @@ def to_value(raw: RawCell, kind: S.Kind, choices: tuple[str, ...], cell: Cell, f
     return Value(p.value, raw.value, cell, p.parse, p.note, found_by)
 
 
-def _meta(book: Book, loc: Locator) -> tuple[Any, Any]:
+def _meta(book: Book) -> tuple[Any, Any]:
     """(template id, template version) from the defined names, else from the _meta sheet."""
     out = []
     for name, row in (("template_id", 1), ("template_version", 2)):
@@ -206,7 +206,7 @@ def read_book(book: Book) -> Submission:
     loc = Locator(book)
     fields = {name: loc.field(f) for name, f in S.FIELDS.items()}
     sub = Submission(book.path, fields, loc.table(S.PROJECT_TABLE), loc.table(S.INDICATOR_TABLE))
-    template_id, version = _meta(book, loc)
+    template_id, version = _meta(book)
     file = Path(book.path).name
 
     required = [f for f in S.FIELDS.values() if f.required]

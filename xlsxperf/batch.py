@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 
 from . import __version__
 from .config import Config
+from .evaluate import file_sha256
 
 STATE_FILE = ".xlsxperf-state.json"
 LOCK_FILE = ".xlsxperf.lock"
@@ -107,14 +108,6 @@ def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
 
 def write_text(target: Path, text: str) -> Path:
     return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # -- the lock ------------------------------------------------------------------------------------
@@ -481,7 +474,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
             if old and old.tool == __version__ and old.config == digest and (
                     old.output is None or (outdir / old.output).exists()):
                 if (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns) or \
-                        old.sha256 == sha256(path):
+                        old.sha256 == file_sha256(path):
                     old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
                     fresh[path] = old
                     docs[path] = old.doc
@@ -529,7 +522,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
             doc["output"] = output
             if doc["status"] != "pending":
                 st = stats[path]
-                fresh[path] = Entry(doc.get("sha256") or sha256(path), st.st_size, st.st_mtime_ns,
+                fresh[path] = Entry(doc.get("sha256") or file_sha256(path) or "", st.st_size, st.st_mtime_ns,
                                     __version__, digest, output, doc)
         for path, entry in fresh.items():
             docs[path]["output"] = entry.output

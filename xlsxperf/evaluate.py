@@ -83,8 +83,8 @@ class ProjectCalc:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "category": self.category, "row": self.row.number,
-                "budget": _num(self.row.get("budget")), "actual": _num(self.row.get("actual")),
-                "execution_rate_pct": _num(self.execution_rate_pct)}
+                "budget": json_number(self.row.get("budget")), "actual": json_number(self.row.get("actual")),
+                "execution_rate_pct": json_number(self.execution_rate_pct)}
 
 
 @dataclass
@@ -101,9 +101,9 @@ class IndicatorCalc:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "level1": self.level1, "nature": self.nature,
-                "row": self.row.number, "weight": _num(self.weight),
-                "completion_pct": _num(self.completion_pct),
-                "score_self": _num(self.score_self), "score_computed": _num(self.score_computed),
+                "row": self.row.number, "weight": json_number(self.weight),
+                "completion_pct": json_number(self.completion_pct),
+                "score_self": json_number(self.score_self), "score_computed": json_number(self.score_computed),
                 "met": self.met}
 
 
@@ -283,7 +283,8 @@ def file_sha256(path: str | Path) -> str | None:
     return h.hexdigest()
 
 
-def _num(v: Any) -> Any:
+def json_number(v: Any) -> Any:
+    """A Decimal as a JSON number (int when whole); anything else as it is."""
     if isinstance(v, Decimal):
-        return float(v) if v != v.to_integral_value() else int(v)
+        return int(v) if v == v.to_integral_value() else float(v)
     return v

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from . import schema as S
 from .model import Cell, Submission
-from .values import round_half_up
+from .values import round_half_up, to_decimal as _dec
 
 if TYPE_CHECKING:
     from .evaluate import Calc, IndicatorCalc
@@ -404,14 +404,6 @@ def quote(clause: str, limit: int = 80) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The data behind a key
-
-
-def _dec(v: object) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
 
 
 def _span(sheet: str, letter: str | None, rows: list[int]) -> Cell | None:

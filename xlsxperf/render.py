@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import __version__
+from .evaluate import json_number
 from .model import Severity
 
 if TYPE_CHECKING:
@@ -14,12 +15,6 @@ if TYPE_CHECKING:
     from .rules import Rule
 
 SCHEMA_VERSION = 1
-
-
-def _json_number(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
 
 
 def file_document(ev: Evaluation) -> dict[str, Any]:
@@ -37,7 +32,7 @@ def file_document(ev: Evaluation) -> dict[str, Any]:
         "counts": {s.value: ev.count(s) for s in Severity},
     }
     if ev.calc is not None:
-        doc["metrics"] = {k: _json_number(v) for k, v in ev.calc.metrics.items()}
+        doc["metrics"] = {k: json_number(v) for k, v in ev.calc.metrics.items()}
         doc["projects"] = [p.to_dict() for p in ev.calc.projects]
         doc["indicators"] = [i.to_dict() for i in ev.calc.indicators]
     return doc

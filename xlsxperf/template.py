@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema as S
-from .schema import Column, Field, Kind
+from .schema import Field, Kind
 
 FONT = "宋体"
 INPUT_FILL = "#FFF7D6"

@@ -240,3 +240,16 @@ def test_a_later_duplicate_never_takes_an_earlier_evaluation(tmp_path: Path) -> 
     assert docs["a.xlsx"]["output"] == first and (out / first).stat().st_mtime_ns == stamp
     assert docs["b.xlsx"]["output"] != first and (out / docs["b.xlsx"]["output"]).is_file()
     assert docs["a.xlsx"]["duplicate_of"] and docs["b.xlsx"]["duplicate_of"]
+
+
+def test_a_truncated_zip_is_pending_while_recent_then_an_error(tmp_path: Path) -> None:
+    box, out = tmp_path / "box", tmp_path / "out"
+    box.mkdir()
+    half = box / "半截.xlsx"
+    data = SEED.read_bytes()
+    half.write_bytes(data[: len(data) // 2])
+    _age(half, time.time() - 300)  # settled, but still within the hour a copy may take
+    assert run_batch([box], out, default_config()).docs[0]["status"] == "pending"
+    _age(half)  # two hours old: it will not grow any more
+    doc = run_batch([box], out, default_config()).docs[0]
+    assert doc["status"] == "error" and "truncated" not in doc

@@ -252,6 +252,7 @@ def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config) -> dict[s
     ev = evaluate(path, config)
     doc = file_document(ev)
     doc["output_suggestion"] = output_name(ev)
+    doc["truncated"] = ev.submission.problem == "truncated"
     if ev.calc is not None:
         write_evaluation(ev, Path(outdir) / tmp_name, config)
         doc["output_tmp"] = tmp_name
@@ -405,18 +406,6 @@ def _error_doc(path: Path, status: str, reason: str = "", reason_en: str = "") -
     return doc
 
 
-def _looks_truncated(path: Path) -> bool:
-    """A zip whose end is missing: a copy still under way, most likely."""
-    import zipfile
-
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-    except OSError:
-        return False
-    return head == b"PK\x03\x04" and not zipfile.is_zipfile(path)
-
-
 def _unique_names(docs: dict[Path, dict[str, Any]], reserved: set[str]) -> dict[Path, str]:
     """Final evaluation file names. An input whose suggested name is shared with another
     input, or already held by an unchanged one (``reserved``), gets a suffix from its path."""
@@ -498,8 +487,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
             outcome = results[path]
             if outcome.doc is not None:
                 doc = outcome.doc
-                if doc["status"] == "error" and now - stats[path].st_mtime < TRUNCATED_WINDOW \
-                        and _looks_truncated(path):
+                if doc.pop("truncated", False) and now - stats[path].st_mtime < TRUNCATED_WINDOW:
                     docs[path] = _error_doc(path, "pending")
                     continue
                 docs[path] = doc

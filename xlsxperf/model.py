@@ -148,6 +148,7 @@ class Submission:
     template_version: int | None = None
     findings: list[Finding] = field(default_factory=list)  # structural findings (S...)
     readable: bool = True  # False: S001/S002/S005, nothing else can be checked
+    problem: str = ""  # why reading stopped before parsing (the preflight's kind: "truncated", …)
 
     def __getitem__(self, name: str) -> Value:
         return self.fields.get(name, MISSING)

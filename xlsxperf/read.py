@@ -278,7 +278,9 @@ def _read_within_limits(path: str | Path, limits: Limits) -> Submission:
     checked = preflight(path, limits)
     if checked.problem is not None:
         p = checked.problem
-        return unreadable(path, p.reason, p.reason_en, code=p.code)
+        sub = unreadable(path, p.reason, p.reason_en, code=p.code)
+        sub.problem = p.kind
+        return sub
     try:
         book = open_book(path, checked.format)
     except XmlUnsafe:

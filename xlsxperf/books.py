@@ -148,7 +148,9 @@ class OpenpyxlBook:
     def rows(self, sheet: str, first: int, last: int, width: int) -> Iterator[list[RawCell]]:
         ws = self._wb[sheet]
         merged = self._merged_map(sheet)
-        for cells in ws.iter_rows(min_row=first, max_row=last, max_col=width):
+        filled = min(width, ws.max_column)  # iter_rows creates every cell it visits
+        padding = [EMPTY] * (width - filled)
+        for cells in ws.iter_rows(min_row=first, max_row=last, max_col=filled):
             out = []
             for cell in cells:
                 key = (cell.row, cell.column)
@@ -157,7 +159,7 @@ class OpenpyxlBook:
                     out.append(self._cell_value(sheet, ws.cell(r, c)))
                 else:
                     out.append(self._cell_value(sheet, cell) if cell.value is not None else EMPTY)
-            yield out
+            yield out + padding
 
     def _merged_map(self, sheet: str) -> dict[tuple[int, int], tuple[int, int, int]]:
         if sheet not in self._merged:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import CLEAN, MESSY, SEED
 from openpyxl import load_workbook
 
-from conftest import CLEAN, MESSY, SEED
 from xlsxperf import batch
 from xlsxperf.batch import LOCK_FILE, REPORT_FILE, STATE_FILE, SUMMARY_FILE, LockBusy, run_batch
 from xlsxperf.cli import cli

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from conftest import CLEAN, MESSY, ROOT, SEED
+
 from xlsxperf import __version__
 from xlsxperf.cli import cli
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CLEAN, MESSY, SEED
+
 from xlsxperf.cli import cli
 from xlsxperf.config import ConfigError, default_config, load_config
 from xlsxperf.evaluate import evaluate

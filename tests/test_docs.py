@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT
+
 from xlsxperf import schema as S
 from xlsxperf.cli import cli
 

@@ -20,25 +20,25 @@ import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import pytest
+from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED
 from xlsxperf import schema as S
-from xlsxperf.books import OpenpyxlBook, open_book
 from xlsxperf.config import Limits, default_config
-from xlsxperf.evaluate import evaluate, evaluate_submission
 from xlsxperf.errors import XmlUnsafe
-from xlsxperf.preflight import (ROW_CAP, DeadlineExpired, Format, LimitExceeded, deadline,
-                                preflight)
+from xlsxperf.evaluate import evaluate, evaluate_submission
+from xlsxperf.opener import open_book
+from xlsxperf.preflight import ROW_CAP, DeadlineExpired, Format, LimitExceeded, deadline, preflight
 from xlsxperf.read import read_book, read_submission, unreadable
 from xlsxperf.template import HEADER_ROWS
+from xlsxperf.xlsxbook import OpenpyxlBook
 
 XLSXPERF = Path(sys.executable).with_name("xlsxperf")
 MAX_RSS_MB = 300
@@ -401,12 +401,12 @@ def test_styles_part_may_compress_better_than_the_ratio_cap(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("name, data, what", [
-    ("说明.xlsx", "请见附件。部门整体支出绩效自评报告".encode("utf-8"), "文本文件"),
+    ("说明.xlsx", "请见附件。部门整体支出绩效自评报告".encode(), "文本文件"),
     ("导出.xls", b"<html><body><table><tr><td>414.31</td></tr></table></body></html>", "网页"),
     ("报告.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
     ("表.xls", b'<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:'
               b'spreadsheet"></Workbook>', "Excel 2003 XML"),
-    ("data.csv", "单位,金额\n经济合作局,414.31\n".encode("utf-8"), "CSV"),
+    ("data.csv", "单位,金额\n经济合作局,414.31\n".encode(), "CSV"),
 ])
 def test_renamed_files_are_named(tmp_path: Path, name: str, data: bytes, what: str) -> None:
     path = tmp_path / name

@@ -22,8 +22,17 @@ from conftest import CLEAN, SEED
 from xlsxperf import schema as S
 from xlsxperf.evaluate import Evaluation, evaluate, evaluate_submission
 from xlsxperf.model import Severity, Value
-from xlsxperf.narrative import (MAX_FIGURES, MISMATCH, TEXT_FIELDS, UNBOUND, VERIFIED, Figure,
-                                Narrative, indicator_phrases, read_narrative)
+from xlsxperf.narrative import (
+    MAX_FIGURES,
+    MISMATCH,
+    TEXT_FIELDS,
+    UNBOUND,
+    VERIFIED,
+    Figure,
+    Narrative,
+    indicator_phrases,
+    read_narrative,
+)
 from xlsxperf.report import write_evaluation
 
 

@@ -31,7 +31,7 @@ def _assert_fields_equal(sub, fields: dict) -> None:
 
 def _assert_rows_equal(rows, expected: list[dict]) -> None:
     assert len(rows) == len(expected)
-    for row, data in zip(rows, expected):
+    for row, data in zip(rows, expected, strict=False):
         for key, value in data.items():
             assert row.get(key) == value, (row.number, key, row.get(key), value)
 
@@ -59,7 +59,7 @@ def test_rows_inserted_blank_and_deleted_in_both_tables(fill, seed_data, tmp_pat
     ws.insert_rows(6, amount=3)  # three empty rows in the middle of the projects
     ws.cell(7, 2).value = "新增项目"
     ws.cell(7, 3).value = "运转类"
-    for col, value in zip((4, 5, 6), (1, 1, 1)):
+    for col, value in zip((4, 5, 6), (1, 1, 1), strict=False):
         ws.cell(7, col).value = value
     ind = wb[S.INDICATORS]
     ind.delete_rows(10)  # the second indicator is deleted

@@ -233,7 +233,7 @@ def test_findings_are_marked_and_linked(key: str, written: dict, tmp_path: Path)
     assert [r[1].value for r in rows] == [f.severity.zh for f in order]
 
     by_cell: dict[tuple[str, str], list[Finding]] = {}
-    for row, f in zip(rows, order):
+    for row, f in zip(rows, order, strict=False):
         link = row[3].hyperlink
         if f.sheet in (None, "_meta"):
             assert link is None

@@ -8,8 +8,9 @@ near miss changes values by less than the rule's tolerance and expects the rule 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal as D
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-
 from conftest import CLEAN, MESSY, SEED
+
 from xlsxperf.evaluate import METRICS, evaluate
 from xlsxperf.model import Severity
 

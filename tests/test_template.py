@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from openpyxl import load_workbook
 
 from xlsxperf import schema as S
 from xlsxperf.template import INPUT_FILL, write_template
-
-from conftest import ROOT
 
 COMMITTED = ROOT / "templates" / "部门整体支出绩效自评表_v1.xlsx"
 

@@ -7,10 +7,11 @@ and dates they mean, and evaluate to the same figures as a tidy workbook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 

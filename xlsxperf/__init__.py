@@ -4,6 +4,6 @@
 line (``xlsxperf``) is a thin layer over it.
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = ["__version__"]

@@ -20,13 +20,14 @@ import os
 import socket
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from . import __version__
+from ._version import __version__
 from .config import Config
-from .evaluate import file_sha256
+from .files import atomic_write, file_sha256, write_text
 
 STATE_FILE = ".xlsxperf-state.json"
 LOCK_FILE = ".xlsxperf.lock"
@@ -91,25 +92,6 @@ def discover(paths: Iterable[Path], outdir: Path) -> tuple[list[Path], list[Skip
     return sorted(found), others
 
 
-# -- files written atomically -------------------------------------------------------------------
-
-
-def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` for a temporary file next to ``target``, then rename it into place."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return target
-
-
-def write_text(target: Path, text: str) -> Path:
-    return atomic_write(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
 # -- the lock ------------------------------------------------------------------------------------
 
 
@@ -158,7 +140,7 @@ class Lock:
         except OSError:
             return "?"
 
-    def __enter__(self) -> "Lock":
+    def __enter__(self) -> Lock:
         deadline = time.monotonic() + self.wait
         while True:
             try:

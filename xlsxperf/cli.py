@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from ._version import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEVALUATED = 0, 1, 2, 3
 LEVELS = ("error", "warning", "info", "never")
@@ -31,17 +31,16 @@ def _config(path: str | None) -> Any:
         raise UsageError(str(e)) from None
 
 
-RANK = {"error": 3, "warning": 2, "info": 1}
-
-
 def exit_code(statuses: list[str], severities: list[str], fail_on: str) -> int:
     """3 when a file could not be evaluated, else 1 when a finding reaches ``fail_on``."""
-    if any(s in ("error", "invalid") for s in statuses):
+    from .model import Severity, Status
+
+    if any(Status(s).failed for s in statuses):
         return EXIT_UNEVALUATED
     if fail_on == "never":
         return EXIT_OK
-    worst = max((RANK[s] for s in severities), default=0)
-    return EXIT_FINDINGS if worst >= RANK[fail_on] else EXIT_OK
+    worst = max((Severity(s).rank for s in severities), default=0)
+    return EXIT_FINDINGS if worst >= Severity(fail_on).rank else EXIT_OK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -8,7 +8,6 @@ computed figures. :func:`evaluate` is the one-call entry point: path in, Evaluat
 from __future__ import annotations
 
 import logging
-
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -17,13 +16,15 @@ from typing import Any
 
 from . import schema as S
 from .config import Config, default_config
-from .model import Finding, Row, Severity, Submission
+from .files import file_sha256
+from .model import Finding, Row, Severity, Status, Submission
 from .narrative import Narrative, read_narrative
 from .scoring import budget_score, completion_pct, grade, indicator_score, met, pct
-from .values import round_half_up, sum_present as _sum, to_decimal as _dec
+from .values import round_half_up
+from .values import sum_present as _sum
+from .values import to_decimal as _dec
 
 INCOME_KEYS = tuple(k for k, _ in S.INCOME_SOURCES)
-STATUS_OK, STATUS_INVALID, STATUS_ERROR, STATUS_PENDING = "ok", "invalid", "error", "pending"
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def compute(sub: Submission, config: Config) -> Calc:
             row, row.get("name") if isinstance(row.get("name"), str) else None,
             S.CATEGORY_KEYS.get(row.get("category")), pct(actual, budget),
             budget - actual if budget is not None and actual is not None else None))
-    for label, key in S.CATEGORY_KEYS.items():
+    for key in S.CATEGORY_KEYS.values():
         mine = [p for p in projects if p.category == key]
         m[f"projects.by_category.{key}.execution_rate_pct"] = pct(
             _sum([_dec(p.row.get("actual")) for p in mine]),
@@ -194,7 +195,7 @@ class Evaluation:
     submission: Submission
     calc: Calc | None
     findings: list[Finding] = field(default_factory=list)
-    status: str = STATUS_OK
+    status: Status = Status.OK
     sha256: str | None = None
 
     @property
@@ -240,7 +241,7 @@ def evaluate_submission(sub: Submission, config: Config | None = None,
 
     config = config or default_config()
     if not sub.readable:
-        status = STATUS_INVALID if any(f.code == "S002" for f in sub.findings) else STATUS_ERROR
+        status = Status.INVALID if any(f.code == "S002" for f in sub.findings) else Status.ERROR
         return Evaluation(sub, None, finalize(sub.findings, config), status)
     calc = compute(sub, config)
     ctx = Context(config, calc, today or date.today())
@@ -253,7 +254,7 @@ def evaluate_submission(sub: Submission, config: Config | None = None,
 
 def evaluate(path: str | Path, config: Config | None = None) -> Evaluation:
     """Read and evaluate one workbook within ``config.limits``. Never raises for a bad file."""
-    from .preflight import one_line
+    from .messages import error_detail
     from .read import read_submission, unreadable
 
     config = config or default_config()
@@ -262,25 +263,12 @@ def evaluate(path: str | Path, config: Config | None = None) -> Evaluation:
         ev = evaluate_submission(sub, config)
     except Exception as e:  # a value no rule expected: the file still gets an answer
         logging.getLogger("xlsxperf").error("internal error while checking %s", path, exc_info=e)
-        detail = one_line(f"{type(e).__name__}: {e}", 160)
+        detail = error_detail(e)
         failed = unreadable(path, f"审核时出现内部错误（{detail}）",
                             f"internal error while checking ({detail})")
-        ev = Evaluation(failed, None, failed.findings, STATUS_ERROR)
+        ev = Evaluation(failed, None, failed.findings, Status.ERROR)
     ev.sha256 = file_sha256(path)
     return ev
-
-
-def file_sha256(path: str | Path) -> str | None:
-    import hashlib
-
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return None
-    return h.hexdigest()
 
 
 def json_number(v: Any) -> Any:

@@ -11,10 +11,11 @@ percent-formatted cells, as a spreadsheet does when ``89.41%`` is typed.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from . import schema as S
 from .template import HEADER_ROWS, write_template

@@ -6,11 +6,12 @@ Plain data, no I/O. The reader makes a :class:`Submission`; rules turn it into
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Iterator
+from typing import Any
 
 from .schema import Column, Field
 
@@ -27,6 +28,32 @@ class Severity(StrEnum):
     @property
     def zh(self) -> str:
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+class Status(StrEnum):
+    """What became of one input file."""
+
+    OK = "ok"  # read and checked
+    INVALID = "invalid"  # a workbook, but not one made from the template (S002)
+    ERROR = "error"  # could not be read or checked (S001, S005, a crash)
+    PENDING = "pending"  # still being copied: left for the next run
+
+    @property
+    def zh(self) -> str:
+        return _STATUS_ZH[self.value]
+
+    @property
+    def evaluated(self) -> bool:
+        return self is Status.OK
+
+    @property
+    def failed(self) -> bool:
+        """The file could not be evaluated (exit code 3)."""
+        return self in (Status.INVALID, Status.ERROR)
+
+
+_STATUS_ZH = {"ok": "已审核", "invalid": "不是标准填报表，未能审核", "error": "无法审核",
+              "pending": "待处理（文件尚未就绪）"}
 
 
 class Parse(StrEnum):

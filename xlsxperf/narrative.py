@@ -28,14 +28,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from . import schema as S
 from .model import Cell, Submission
-from .values import round_half_up, to_decimal as _dec
+from .values import round_half_up
+from .values import to_decimal as _dec
 
 if TYPE_CHECKING:
     from .evaluate import Calc, IndicatorCalc
@@ -984,7 +986,7 @@ def _claims(name: str, where: Cell | None, t: Folded, found: list[_Found], figur
                         and s[m.end()] not in "完了毕" and not _is_clause_end(s, m.end()):
                     continue  # 全部支出中…: the noun, not the claim
                 hits.append((m.start(), m.end(), phrase, kind))
-    for f, g in zip(found, figures):  # 资金执行 100%: a full execution no phrase names
+    for f, g in zip(found, figures, strict=False):  # 资金执行 100%: a full execution no phrase names
         if g.key is None and f.unit == "%" and f.number == HUNDRED and "执行" in s[f.clause:f.start]:
             hits.append((f.start, f.end, g.text, EXECUTION))
     out = []

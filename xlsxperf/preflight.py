@@ -26,15 +26,17 @@ import struct
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from .config import Limits
+from .messages import error_detail, one_line
 
 MB = 1024 * 1024
 CHUNK = 1 << 20  # bytes decompressed at a time
@@ -453,7 +455,7 @@ def _check_ole2(path: Path, suffix: str) -> Preflight:
             with ole.openstream(book) as fh:
                 head = fh.read(64 * 1024)
     except Exception as e:
-        detail = one_line(f"{type(e).__name__}: {e}", 120)
+        detail = error_detail(e, 120)
         return _unreadable("corrupt", f"Excel 97-2003 文件已损坏（{detail}），请重新保存为 .xlsx",
                            f"the Excel 97-2003 file is damaged ({detail}); save it again as .xlsx")
     if _biff_encrypted(head):
@@ -582,9 +584,3 @@ def deadline(seconds: Decimal | float | None) -> Iterator[None]:
         if outer_delay:
             left = outer_delay - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), outer_interval)
-
-
-def one_line(text: str, limit: int = 200) -> str:
-    """``text`` on one line, at most ``limit`` characters."""
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"

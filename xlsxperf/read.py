@@ -10,7 +10,6 @@ the filling rules.
 from __future__ import annotations
 
 import logging
-
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +17,24 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils.cell import get_column_letter
 
 from . import schema as S
-from .books import Book, RawCell, open_book, require_xml_guard
+from .books import Book, RawCell, require_xml_guard
 from .config import Limits
 from .errors import XmlUnsafe
+from .messages import error_detail, one_line
 from .model import Cell, Parse, Row, Submission, TableData, Value
-from .preflight import (ROW_CAP, SAVE_AS, SAVE_AS_EN, DeadlineExpired, LimitExceeded, deadline,
-                        memory_exceeded, one_line, preflight, rows_exceeded, time_exceeded)
+from .opener import open_book
+from .preflight import (
+    ROW_CAP,
+    SAVE_AS,
+    SAVE_AS_EN,
+    DeadlineExpired,
+    LimitExceeded,
+    deadline,
+    memory_exceeded,
+    preflight,
+    rows_exceeded,
+    time_exceeded,
+)
 from .rules import load_all, make
 from .values import normalize_label, parse, strip_parenthetical
 
@@ -306,7 +317,7 @@ def _failed(path: str | Path, e: Exception, opening: bool, suffix: str = "") -> 
     """S005 for XML the parser refused as unsafe or for memory, else S001 with the reason."""
     unsafe = _cause(e, DefusedXmlException)
     if unsafe is not None:
-        detail = one_line(f"{type(unsafe).__name__}: {unsafe}", 160)
+        detail = error_detail(unsafe)
         return unreadable(path, f"XML 中含有被禁止的 DTD 或实体声明（{detail}），拒绝解析",
                           f"the XML declares a forbidden DTD or entity ({detail}); refused",
                           code="S005")
@@ -320,7 +331,7 @@ def _failed(path: str | Path, e: Exception, opening: bool, suffix: str = "") -> 
         reason, reason_en = describe_open_error(e)
     else:
         logging.getLogger("xlsxperf").error("error while reading %s", path, exc_info=e)
-        detail = one_line(f"{type(e).__name__}: {e}", 160)
+        detail = error_detail(e)
         reason, reason_en = f"读取时出错（{detail}）", f"error while reading ({detail})"
     return unreadable(path, reason, reason_en)
 
@@ -342,7 +353,7 @@ def describe_open_error(e: BaseException) -> tuple[str, str]:
     import zipfile
     from xml.etree.ElementTree import ParseError
 
-    detail = one_line(f"{type(e).__name__}: {e}", 160)
+    detail = error_detail(e)
     if isinstance(e, zipfile.BadZipFile):
         return ("不是有效的 .xlsx 文件（压缩包损坏或格式不符），请用 Excel 或 WPS 另存为 .xlsx",
                 "not a valid .xlsx file (broken or not a zip package); save it as .xlsx")
@@ -357,7 +368,7 @@ def describe_open_error(e: BaseException) -> tuple[str, str]:
                 f"the workbook is incomplete: the part {part} is missing; save it again as .xlsx")
     broken = _cause(e, ParseError)
     if broken is not None:
-        detail = one_line(f"{type(broken).__name__}: {broken}", 160)
+        detail = error_detail(broken)
         return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
                 f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
     module = type(e).__module__ or ""

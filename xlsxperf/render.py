@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from ._version import __version__
 from .evaluate import json_number
-from .model import Severity
+from .model import Severity, Status
 
 if TYPE_CHECKING:
     from .evaluate import Evaluation
@@ -43,10 +44,10 @@ def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
     statuses = [d["status"] for d in docs]
     return {
         "files": len(docs),
-        "ok": statuses.count("ok"),
-        "invalid": statuses.count("invalid"),
-        "failed": statuses.count("error"),
-        "pending": statuses.count("pending"),
+        "ok": statuses.count(Status.OK),
+        "invalid": statuses.count(Status.INVALID),
+        "failed": statuses.count(Status.ERROR),
+        "pending": statuses.count(Status.PENDING),
         "errors": sum(d["counts"]["error"] for d in docs),
         "warnings": sum(d["counts"]["warning"] for d in docs),
         "infos": sum(d["counts"]["info"] for d in docs),
@@ -100,7 +101,7 @@ def text_lines(ev: Evaluation, color: bool = False) -> Iterable[str]:
     yield style(f"== {ev.path}", bold=True)
     unit = sub.unit_name or "（未填单位名称）"
     year = sub.year or "—"
-    yield f"   单位：{unit}    年度：{year}    状态：{ev.status}"
+    yield f"   单位：{unit}    年度：{year}    状态：{Status(ev.status).zh}"
     colors = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
     for sev in Severity:
         mine = [f for f in ev.findings if f.severity == sev]

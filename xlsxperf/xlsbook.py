@@ -10,9 +10,10 @@ format become datetimes, counted from the workbook's own date system (1900 or 19
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 

@@ -26,7 +26,7 @@ def annotate(ev: Evaluation, path: str | Path) -> Path:
     from openpyxl import load_workbook
 
     from ..books import require_xml_guard
-    from ..evaluate import file_sha256
+    from ..files import file_sha256
 
     path = Path(path)
     source = Path(ev.path)

@@ -304,7 +304,8 @@ class Echo:
     def _titles(self) -> None:
         for es in self.sheets.values():
             es.offer((0, 0), Entry("title", f"{es.source}（填报表原始数据）"))
-            es.offer((1, 0), Entry("note", "单元格位置与填报表一致；绿色为计算值（公式），有问题的单元格按级别着色并附批注。"))
+            es.offer((1, 0), Entry("note", "单元格位置与填报表一致；绿色为计算值（公式），"
+                                        "有问题的单元格按级别着色并附批注。"))
             for table, data in ((S.PROJECT_TABLE, self.sub.projects),
                                 (S.INDICATOR_TABLE, self.sub.indicators)):
                 if data.sheet == es.source and data.header_row and data.header_row > 1:

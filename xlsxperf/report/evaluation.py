@@ -28,15 +28,24 @@ from typing import IO, TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from .. import __version__
 from .. import schema as S
-from ..model import Finding, Severity
+from .._version import __version__
+from ..model import Finding, Severity, Status
 from ..schema import Kind
 from . import narrative_sheet, prose
 from .computed import FIRST_ROW, METRICS_SHEET, MetricRow, metric_cells, plan_metrics
 from .echo import Echo, EchoSheet, Entry, cached
-from .styles import (KIND_FORMATS, PERCENT_FORMAT, SEVERITY_FONT, UNIT_FORMATS,
-                     WORKBOOK_OPTIONS, Styles, looks_like_formula, print_setup, row_height)
+from .styles import (
+    KIND_FORMATS,
+    PERCENT_FORMAT,
+    SEVERITY_FONT,
+    UNIT_FORMATS,
+    WORKBOOK_OPTIONS,
+    Styles,
+    looks_like_formula,
+    print_setup,
+    row_height,
+)
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -47,8 +56,6 @@ FINDINGS = "问题清单"
 DRAFT = "报告要点"
 REPORT_SHEETS = (OVERVIEW, FINDINGS, METRICS_SHEET, DRAFT, narrative_sheet.SHEET)
 TITLE = "部门整体支出绩效自评 · 评价结果"
-STATUS_TEXT = {"ok": "已审核", "invalid": "不是标准填报表，未能审核", "error": "无法读取，未能审核",
-               "pending": "文件尚未就绪"}
 FINDINGS_FIRST_ROW = 3  # 0-based row of the first finding
 INDENT = "\u3000\u3000"  # two ideographic spaces, the first-line indent of a Chinese paragraph
 DRAFT_WIDTH = 78  # fits an A4 portrait page at 100%: one column is never scaled to fit
@@ -184,7 +191,7 @@ def _overview_sheet(book: _Book, ws: Any) -> None:
     pairs = [
         (("单位名称", sub.unit_name or "—"), ("评价年度", str(sub.year) if sub.year is not None else "—")),
         (("单位编码", code if isinstance(code, str) else "—"), ("模板版本", version)),
-        (("审核状态", STATUS_TEXT.get(ev.status, ev.status)), ("生成工具", f"xlsxperf {__version__}")),
+        (("审核状态", Status(ev.status).zh), ("生成工具", f"xlsxperf {__version__}")),
         (("填报表文件", Path(ev.path).name), None),
         (("文件 SHA-256", ev.sha256 or "—"), None),
     ]
@@ -408,7 +415,7 @@ def _charts(book: _Book, ws: Any, row: int, widths: tuple[int, ...]) -> int:
     # budget against execution
     _text(ws, r, 0, "预算执行", st, "header")
     columns = (("initial", "年初预算数"), ("budget", "全年预算数"), ("actual", "全年执行数"))
-    for c, (_, label) in enumerate(columns, start=1):
+    for c, _column in enumerate(columns, start=1):
         _text(ws, r, c, label, st, "header")
     head = r
     for rkey, rlabel in S.EXECUTION.rows:
@@ -423,7 +430,7 @@ def _charts(book: _Book, ws: Any, row: int, widths: tuple[int, ...]) -> int:
             else:
                 ws.write_blank(r, c, None, fmt)
     col_chart = wb.add_chart({"type": "column"})
-    for c, (_, label) in enumerate(columns, start=1):
+    for c in range(1, len(columns) + 1):
         col_chart.add_series({"name": [OVERVIEW, head, c], "categories": [OVERVIEW, head + 1, 0, r, 0],
                               "values": [OVERVIEW, head + 1, c, r, c],
                               "data_labels": {"value": True, "num_format": "#,##0.00",
@@ -481,7 +488,8 @@ def _findings_sheet(book: _Book, ws: Any) -> None:
     for c, (_, w) in enumerate(FINDING_COLUMNS):
         ws.set_column(c, c, w)
     counts = "，".join(f"{s.zh} {ev.count(s)} 个" for s in Severity)
-    _title(ws, st, "问题清单", f"共 {len(ev.findings)} 个问题（{counts}），按级别排列；点击“位置”转到原表数据中的单元格。",
+    _title(ws, st, "问题清单",
+           f"共 {len(ev.findings)} 个问题（{counts}），按级别排列；点击“位置”转到原表数据中的单元格。",
            last)
     hr = FINDINGS_FIRST_ROW - 1
     for c, (h, _) in enumerate(FINDING_COLUMNS):
@@ -528,7 +536,7 @@ def _finding_row(book: _Book, ws: Any, row: int, n: int, f: Finding) -> None:
     _text(ws, row, 8, f.defined_name or "", st, "text")
     texts = [where, f.message, f.expected or "", f.actual or "", f.name, f.defined_name or ""]
     widths = [w for _, w in FINDING_COLUMNS[3:]]
-    ws.set_row(row, row_height(list(zip(texts, widths))))
+    ws.set_row(row, row_height(list(zip(texts, widths, strict=False))))
 
 
 # -- 计算指标 ----------------------------------------------------------------------------------

@@ -13,8 +13,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..model import Cell, Severity
-from ..narrative import (COUNT, MISMATCH, QUALIFIER_ZH, UNBOUND, UNITS, VERDICT_ZH, VERIFIED,
-                         VISITS, Claim, Figure, tolerance_text)
+from ..narrative import (
+    COUNT,
+    MISMATCH,
+    QUALIFIER_ZH,
+    UNBOUND,
+    UNITS,
+    VERDICT_ZH,
+    VERIFIED,
+    VISITS,
+    Claim,
+    Figure,
+    tolerance_text,
+)
 from .styles import NOTE_COLOR, looks_like_formula, print_setup, row_height
 
 if TYPE_CHECKING:

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import schema as S
 from ..scoring import pct
-from ..values import round_half_up, sum_present as _sum, to_decimal as _dec
+from ..values import round_half_up
+from ..values import sum_present as _sum
+from ..values import to_decimal as _dec
 
 if TYPE_CHECKING:
     from ..evaluate import Calc

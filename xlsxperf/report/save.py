@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..files import atomic_write
 from .annotate import annotate
 from .evaluation import write_evaluation
 from .names import output_name, safe_part
@@ -30,8 +31,6 @@ def _unique(name: str, taken: set[str]) -> str:
 def save_evaluations(evaluations: list[Evaluation], outdir: Path, config: Config | None = None,
                      annotated: bool = False) -> list[Path]:
     """Write each evaluation (and its annotated copy) into ``outdir``; return what was written."""
-    from ..batch import atomic_write
-
     outdir.mkdir(parents=True, exist_ok=True)
     inputs = {Path(ev.path).resolve() for ev in evaluations}
     taken = {p.name.lower() for p in inputs if p.parent == outdir.resolve()}

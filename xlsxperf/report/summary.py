@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..model import Status
 from .styles import FONT, WORKBOOK_OPTIONS
 
 if TYPE_CHECKING:
     from ..batch import Skipped
 
-STATUS_ZH = {"ok": "已审核", "invalid": "不是标准填报表", "error": "无法审核", "pending": "待处理（文件尚未就绪）"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 BUCKETS = (("< 60", None, 60), ("60–70", 60, 70), ("70–80", 70, 80), ("80–90", 80, 90),
            ("≥ 90", 90, None))
@@ -86,7 +86,7 @@ def _title(ws: Any, f: dict, text: str, note: str) -> None:
 
 
 def _overview(ws: Any, f: dict, docs: list[dict[str, Any]]) -> None:
-    counts = {s: sum(1 for d in docs if d["status"] == s) for s in STATUS_ZH}
+    counts = {s: sum(1 for d in docs if d["status"] == s) for s in Status}
     _title(ws, f, "部门整体支出绩效自评审核汇总",
            f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {counts['ok']} 份，"
            f"无法审核 {counts['error'] + counts['invalid']} 份，待处理 {counts['pending']} 份。"
@@ -107,7 +107,7 @@ def _overview(ws: Any, f: dict, docs: list[dict[str, Any]]) -> None:
         ws.write_string(r, 1, unit.get("name") or "", f["text"])
         _num(ws, r, 2, unit.get("year"), f["int"])
         ws.write_string(r, 3, Path(d["path"]).name, f["text"])
-        ws.write_string(r, 4, STATUS_ZH.get(d["status"], d["status"]),
+        ws.write_string(r, 4, Status(d["status"]).zh,
                         f["text"] if evaluated else f["bad"])
         _num(ws, r, 5, m.get("score.computed"), f["num"])
         ws.write_string(r, 6, m.get("grade.computed") or "", f["text"])
@@ -181,7 +181,7 @@ def _unevaluated(ws: Any, f: dict, docs: list[dict[str, Any]], others: list[Skip
         if d["status"] == "pending":
             reason = "文件可能仍在复制中（最近刚修改，或压缩包不完整），下次运行时重试"
         ws.write_string(r, 0, d["path"], f["text"])
-        ws.write_string(r, 1, STATUS_ZH.get(d["status"], d["status"]), f["bad"])
+        ws.write_string(r, 1, Status(d["status"]).zh, f["bad"])
         ws.write_string(r, 2, reason, f["text"])
     for s in others:
         r += 1

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import inspect
 import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..model import Cell, Finding, Severity, Value
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from statistics import median
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Finding, Parse, Severity, Value
@@ -100,7 +101,7 @@ def number_normalized(sub: Submission, ctx: Context) -> Iterable[Finding]:
     为什么：读取结果通常正确，但文本型数字在 Excel 中不参与求和，部门自己的合计可能因此出错；请核对换算是否符合原意。
     示例：“收入合计”填了文本“414.31万元”，按 414.31 读取；“1.2亿元”按 12000 万元读取。
     """
-    for decl, v in sub.values():
+    for _, v in sub.values():
         if v.parse == Parse.NORMALIZED:
             yield make("F003", at=v, actual=v.raw, expected=v.value, note=v.note)
 

@@ -6,7 +6,8 @@ mismatches and contradicted claims into findings on the cell of the text that ho
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
 from ..narrative import quote, tolerance_text

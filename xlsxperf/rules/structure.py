@@ -8,7 +8,8 @@ S006 are checks over the values the reader kept.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..model import Finding, Parse, Severity
 from . import declare, make, rule

@@ -8,9 +8,9 @@ operands added up. Integers (people, counts) are exact. No epsilon, no float.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 from ..model import Value
 from ..schema import Kind
@@ -42,7 +42,7 @@ def total(values: Iterable[tuple[Value, Kind]], signs: Iterable[int] | None = No
     items = list(values)
     signs = list(signs) if signs is not None else [1] * len(items)
     acc, tol, filled = ZERO, ZERO, 0
-    for (v, kind), sign in zip(items, signs):
+    for (v, kind), sign in zip(items, signs, strict=False):
         n = number(v)
         if n is None:
             continue

@@ -6,8 +6,9 @@ Each check states the identity, takes the operands with their shown precision (s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Finding, Parse, Severity, Value

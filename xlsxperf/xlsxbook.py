@@ -1,0 +1,128 @@
+"""``.xlsx`` / ``.xlsm`` workbooks behind the :class:`~xlsxperf.books.Book` interface, via openpyxl."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from .books import EMPTY, RawCell, require_xml_guard
+
+
+@contextmanager
+def _merges_unformatted() -> Iterator[None]:
+    """Skip openpyxl's copying of borders onto merged cells while loading: it only matters for
+    display, and it is a third of the time to load a template-sized workbook."""
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    original = MergedCellRange.format
+    MergedCellRange.format = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MergedCellRange.format = original  # type: ignore[method-assign]
+
+
+class OpenpyxlBook:
+    """An ``.xlsx`` / ``.xlsm`` read with openpyxl (macros are never run or kept)."""
+
+    def __init__(self, path: str | Path) -> None:
+        import warnings
+
+        from openpyxl import load_workbook
+
+        require_xml_guard()
+        self.path = str(path)
+        with warnings.catch_warnings(), _merges_unformatted():
+            warnings.simplefilter("ignore")  # "Data Validation extension not supported" etc.
+            self._wb = load_workbook(self.path, data_only=False, keep_links=False, rich_text=False)
+        self._cached_wb: Any = None
+        self.sheet_names = list(self._wb.sheetnames)
+        self.epoch = self._wb.epoch
+        self._names = {k.lower(): v for k, v in self._wb.defined_names.items()}
+        self._merged: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = {}
+
+    def defined_name(self, name: str) -> tuple[str, int, int] | None:
+        dn = self._names.get(name.lower())
+        if dn is None:
+            for ws in self._wb.worksheets:  # sheet-scoped names, as some programs save them
+                local = {k.lower(): v for k, v in ws.defined_names.items()}
+                if name.lower() in local:
+                    dn = local[name.lower()]
+                    break
+        if dn is None:
+            return None
+        try:
+            for sheet, ref in dn.destinations:
+                if sheet not in self.sheet_names:
+                    return None
+                first = ref.replace("$", "").split(":")[0]
+                letters, row = coordinate_from_string(first)
+                return sheet, row, column_index_from_string(letters)
+        except Exception:  # a broken name (#REF!) or a formula, not a reference
+            return None
+        return None
+
+    def _cell_value(self, sheet: str, cell: Any) -> RawCell:
+        value = cell.value
+        if value is None:
+            return EMPTY
+        fmt = cell.number_format or "General"
+        if cell.data_type == "f":  # a formula (plain, array or data table): its cached value
+            text = value if isinstance(value, str) else getattr(value, "text", "") or ""
+            cached = self._cached(sheet, cell.row, cell.column)
+            return RawCell(cached, fmt, formula=str(text), cached=cached is not None)
+        return RawCell(value, fmt)
+
+    def _cached(self, sheet: str, row: int, col: int) -> Any:
+        if self._cached_wb is None:
+            import warnings
+
+            from openpyxl import load_workbook
+
+            with warnings.catch_warnings(), _merges_unformatted():
+                warnings.simplefilter("ignore")
+                self._cached_wb = load_workbook(self.path, data_only=True, keep_links=False)
+        return self._cached_wb[sheet].cell(row, col).value
+
+    def cell(self, sheet: str, row: int, col: int) -> RawCell:
+        ws = self._wb[sheet]
+        r, c, _ = self.merged_anchor(sheet, row, col)
+        return self._cell_value(sheet, ws.cell(r, c))
+
+    def max_row(self, sheet: str) -> int:
+        return self._wb[sheet].max_row
+
+    def rows(self, sheet: str, first: int, last: int, width: int) -> Iterator[list[RawCell]]:
+        ws = self._wb[sheet]
+        merged = self._merged_map(sheet)
+        filled = min(width, ws.max_column)  # iter_rows creates every cell it visits
+        padding = [EMPTY] * (width - filled)
+        for cells in ws.iter_rows(min_row=first, max_row=last, max_col=filled):
+            out = []
+            for cell in cells:
+                key = (cell.row, cell.column)
+                if key in merged and merged[key][:2] != key:
+                    r, c, _ = merged[key]
+                    out.append(self._cell_value(sheet, ws.cell(r, c)))
+                else:
+                    out.append(self._cell_value(sheet, cell) if cell.value is not None else EMPTY)
+            yield out + padding
+
+    def _merged_map(self, sheet: str) -> dict[tuple[int, int], tuple[int, int, int]]:
+        if sheet not in self._merged:
+            m: dict[tuple[int, int], tuple[int, int, int]] = {}
+            for rng in self._wb[sheet].merged_cells.ranges:
+                if (rng.max_row - rng.min_row + 1) * (rng.max_col - rng.min_col + 1) > 10000:
+                    continue  # an absurd merge; its inner cells read as empty
+                for r in range(rng.min_row, rng.max_row + 1):
+                    for c in range(rng.min_col, rng.max_col + 1):
+                        m[(r, c)] = (rng.min_row, rng.min_col, rng.max_col)
+            self._merged[sheet] = m
+        return self._merged[sheet]
+
+    def merged_anchor(self, sheet: str, row: int, col: int) -> tuple[int, int, int]:
+        return self._merged_map(sheet).get((row, col), (row, col, col))

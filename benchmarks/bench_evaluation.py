@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xlsxperf.evaluate import evaluate  # noqa: E402
+from xlsxperf.evaluation import evaluate  # noqa: E402
 from xlsxperf.report import evaluation_bytes, output_name, write_evaluation  # noqa: E402
 
 SEED = ROOT / "samples" / "2022_市中区经济合作局.xlsx"

@@ -123,7 +123,7 @@ def test_rerun_is_incremental(inbox: Path, tmp_path: Path, clean_data) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*_评价结果.xlsx")
             if "统计局" not in p.name} == {k: v for k, v in outputs.items() if "统计局" not in k}
 
-    from xlsxperf.config import load_config
+    from xlsxperf import load_config
     conf = tmp_path / "x.toml"
     conf.write_text("[thresholds]\nreason_below_pct = 95\n", encoding="utf-8")
     assert run_batch([inbox], out, load_config(conf), jobs=2).evaluated == 4  # config changed

@@ -97,7 +97,7 @@ def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, ca
     import pytest
 
     from xlsxperf import cli as cli_module
-    from xlsxperf import evaluate as evaluate_module
+    from xlsxperf import evaluation as evaluate_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")

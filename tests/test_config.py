@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from conftest import CLEAN, MESSY, SEED
 
 from xlsxperf.cli import cli
-from xlsxperf.config import ConfigError, default_config, load_config
-from xlsxperf.evaluate import evaluate
+from xlsxperf import load_config
+from xlsxperf.config import ConfigError, default_config
+from xlsxperf.evaluation import evaluate
 
 
 def _conf(tmp_path: Path, text: str) -> Path:

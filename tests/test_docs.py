@@ -34,6 +34,16 @@ def test_every_rule_code_is_in_the_readme() -> None:
     assert missing == []
 
 
+def test_readme_rule_table_is_the_generated_one() -> None:
+    """README's table is ``xlsxperf rules --format markdown``, byte for byte."""
+    from click.testing import CliRunner
+
+    generated = CliRunner().invoke(cli, ["rules", "--format", "markdown"]).output.strip()
+    start = README.index("<!-- rules:")
+    block = README[README.index("\n", start) + 1:README.index("<!-- /rules -->")].strip()
+    assert block == generated
+
+
 def test_limits_are_documented_with_their_defaults() -> None:
     from dataclasses import fields
 

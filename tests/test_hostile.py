@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from xlsxperf import schema as S
 from xlsxperf.config import Limits, default_config
 from xlsxperf.errors import XmlUnsafe
-from xlsxperf.evaluate import evaluate, evaluate_submission
+from xlsxperf.evaluation import evaluate, evaluate_submission
 from xlsxperf.opener import open_book
 from xlsxperf.preflight import ROW_CAP, DeadlineExpired, Format, LimitExceeded, deadline, preflight
 from xlsxperf.read import read_book, read_submission, unreadable

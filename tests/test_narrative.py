@@ -20,7 +20,7 @@ import pytest
 from conftest import CLEAN, SEED
 
 from xlsxperf import schema as S
-from xlsxperf.evaluate import Evaluation, evaluate, evaluate_submission
+from xlsxperf.evaluation import Evaluation, evaluate, evaluate_submission
 from xlsxperf.model import Severity, Value
 from xlsxperf.narrative import (
     MAX_FIGURES,

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from xlsxperf import schema as S
-from xlsxperf.evaluate import evaluate
+from xlsxperf.evaluation import evaluate
 from xlsxperf.fill import Formula
 from xlsxperf.model import Parse
 from xlsxperf.read import read_submission

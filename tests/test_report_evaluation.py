@@ -18,8 +18,9 @@ import pytest
 from conftest import CLEAN, MESSY, SEED
 
 from xlsxperf import schema as S
-from xlsxperf.evaluate import METRICS, Evaluation, evaluate
+from xlsxperf.evaluation import Evaluation, evaluate
 from xlsxperf.fill import fill_workbook
+from xlsxperf.metrics import METRICS
 from xlsxperf.model import Cell, Finding, Severity, Submission, TableData, Value
 from xlsxperf.read import read_submission
 from xlsxperf.report import annotate, evaluation_bytes, output_name, write_evaluation

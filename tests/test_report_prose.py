@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 from conftest import MESSY, SEED
 
+from xlsxperf.calc import compute
 from xlsxperf.config import default_config
-from xlsxperf.evaluate import compute
 from xlsxperf.model import Cell, Submission, TableData, Value
 from xlsxperf.read import read_submission
 from xlsxperf.report import prose

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from xlsxperf import schema as S
-from xlsxperf.evaluate import evaluate
+from xlsxperf.evaluation import evaluate
 from xlsxperf.fill import Formula
 from xlsxperf.rules import load_all
 
@@ -203,7 +203,7 @@ def test_p006_missing_output_or_benefit_is_an_error(fill, clean_data: Data) -> N
 
 
 def test_p006_sichuan_profile_splits_freely(fill, clean_data: Data, tmp_path) -> None:
-    from xlsxperf.config import load_config
+    from xlsxperf import load_config
 
     conf = tmp_path / "xlsxperf.toml"
     conf.write_text('profile = "sichuan"\n', encoding="utf-8")

@@ -7,7 +7,8 @@ from decimal import Decimal as D
 import pytest
 from conftest import CLEAN, MESSY, SEED
 
-from xlsxperf.evaluate import METRICS, evaluate
+from xlsxperf.evaluation import evaluate
+from xlsxperf.metrics import METRICS
 from xlsxperf.model import Severity
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from xlsxperf.evaluate import evaluate
+from xlsxperf.evaluation import evaluate
 from xlsxperf.model import Parse
 from xlsxperf.read import read_submission
 

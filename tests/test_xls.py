@@ -18,7 +18,7 @@ from conftest import CLEAN, MESSY, SEED
 
 from xlsxperf.cli import cli
 from xlsxperf.config import Limits
-from xlsxperf.evaluate import Evaluation, evaluate
+from xlsxperf.evaluation import Evaluation, evaluate
 from xlsxperf.model import Parse, Submission
 from xlsxperf.opener import open_book
 from xlsxperf.preflight import Format, preflight

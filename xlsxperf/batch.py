@@ -227,7 +227,7 @@ def _limit_memory(megabytes: int) -> None:
 
 def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config) -> dict[str, Any]:
     """Evaluate one input and write its evaluation to ``outdir/tmp_name``: the worker's job."""
-    from .evaluate import evaluate
+    from .evaluation import evaluate
     from .render import file_document
     from .report import output_name, write_evaluation
 
@@ -374,7 +374,7 @@ class RunResult:
 
 def _error_doc(path: Path, status: str, reason: str = "", reason_en: str = "") -> dict[str, Any]:
     """The file document of an input that has no evaluation: pending, or an S001 error."""
-    from .evaluate import Evaluation
+    from .evaluation import Evaluation
     from .model import Submission, TableData
     from .render import file_document
     from .rules import make

@@ -23,7 +23,8 @@ class UsageError(click.UsageError):
 
 
 def _config(path: str | None) -> Any:
-    from .config import ConfigError, load_config
+    from . import load_config
+    from .config import ConfigError
 
     try:
         return load_config(path)
@@ -109,7 +110,7 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
         xlsxperf check --format json samples/*.xlsx > report.json
         xlsxperf check samples/*.xlsx -o 评价结果 --annotate
     """
-    from .evaluate import evaluate
+    from .evaluation import evaluate
     from .render import document, summary_line, text_lines, to_json
 
     if annotated and not outdir:
@@ -228,8 +229,8 @@ class _Feedback:
 
 @cli.command()
 @click.argument("code", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown: the table README.md carries.")
 def rules(code: str | None, fmt: str) -> None:
     """List the rule catalogue, or print one rule's documentation.
 
@@ -237,14 +238,17 @@ def rules(code: str | None, fmt: str) -> None:
     Example:
         xlsxperf rules
         xlsxperf rules T004
+        xlsxperf rules --format markdown
     """
-    from .render import rule_doc, rule_lines, to_json
+    from .render import rule_doc, rule_lines, rule_table, to_json
     from .rules import load_all
 
     catalogue = load_all()
     if code is None:
         if fmt == "json":
             click.echo(to_json({"rules": [r.to_dict() for r in catalogue.values()]}))
+        elif fmt == "markdown":
+            click.echo(rule_table(catalogue.values()))
         else:
             for line in rule_lines(catalogue.values()):
                 click.echo(line)

@@ -17,7 +17,9 @@ picks a profile and overrides any of its values::
     [rules.severity]
     P005 = "info"
 
-Any key the tool does not know is a usage error, so a typo never silently does nothing.
+Any key the tool does not know is a usage error, so a typo never silently does nothing. Rule
+codes are checked against the catalogue the caller passes in (``codes``): this module sits
+below the rules and never imports them; :func:`xlsxperf.load_config` passes the catalogue.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -32,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from .model import Severity
+from .schema import LEVEL1
 
 CONFIG_NAME = "xlsxperf.toml"
 PROFILES = ("national", "sichuan")
-LEVEL1 = ("产出指标", "效益指标", "满意度指标")
 
 
 class ConfigError(ValueError):
@@ -190,8 +193,11 @@ def _apply(data: dict[str, Any], where: str, cfg: dict[str, Any]) -> None:
         cfg["limits"] = {**cfg.get("limits", {}), **limits}
 
 
-def load_config(path: str | Path | None = None, cwd: Path | None = None) -> Config:
-    """The configuration from ``path``, else ``xlsxperf.toml`` in ``cwd``, else the defaults."""
+def load_config(path: str | Path | None = None, cwd: Path | None = None, *,
+                codes: Collection[str]) -> Config:
+    """The configuration from ``path``, else ``xlsxperf.toml`` in ``cwd``, else the defaults.
+
+    ``codes`` is the rule catalogue the ``[rules]`` section is checked against."""
     source: Path | None = None
     if path is not None:
         source = Path(path)
@@ -200,18 +206,17 @@ def load_config(path: str | Path | None = None, cwd: Path | None = None) -> Conf
     else:
         candidate = (cwd or Path.cwd()) / CONFIG_NAME
         source = candidate if candidate.is_file() else None
-    return build_config(_toml(source) if source else {}, source)
+    return build_config(_toml(source) if source else {}, source, codes)
 
 
 def default_config() -> Config:
     """The shipped defaults: profile ``national``, every rule on."""
-    return build_config({}, None)
+    return build_config({}, None, ())
 
 
-def build_config(user: dict[str, Any], source: Path | None) -> Config:
-    """A Config from the parsed user TOML ``user`` (from ``source``, for messages)."""
-    from .rules import load_all
-
+def build_config(user: dict[str, Any], source: Path | None, codes: Collection[str]) -> Config:
+    """A Config from the parsed user TOML ``user`` (from ``source``, for messages); rule codes
+    in it must be among ``codes``."""
     where = str(source) if source else "defaults"
     _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits"}, where, "")
 
@@ -221,7 +226,6 @@ def build_config(user: dict[str, Any], source: Path | None) -> Config:
     _apply(pdata, f"profile {profile.name}", kwargs)
     _apply(user, where, kwargs)
 
-    codes = load_all()
     rules = user.get("rules", {})
     _check_keys(rules, {"select", "ignore", "severity"}, where, "rules")
 

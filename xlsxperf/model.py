@@ -113,6 +113,20 @@ class Row:
     def get(self, key: str) -> Scalar:
         return self[key].value
 
+    def text(self, key: str) -> str | None:
+        """The cell's value when it is text, else None."""
+        v = self[key].value
+        return v if isinstance(v, str) else None
+
+    def decimal(self, key: str) -> Decimal | None:
+        """The cell's value when it is a number, as a Decimal, else None."""
+        v = self[key].value
+        if isinstance(v, bool):
+            return None
+        if isinstance(v, int):
+            return Decimal(v)
+        return v if isinstance(v, Decimal) else None
+
 
 @dataclass
 class TableData:

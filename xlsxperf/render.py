@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .evaluate import json_number
 from .model import Severity, Status
+from .values import json_number
 
 if TYPE_CHECKING:
-    from .evaluate import Evaluation
+    from .evaluation import Evaluation
     from .rules import Rule
 
 SCHEMA_VERSION = 1
@@ -130,6 +130,15 @@ def summary_line(evaluations: list[Evaluation]) -> str:
 def rule_lines(rules: Iterable[Rule]) -> Iterable[str]:
     for r in rules:
         yield f"{r.code}  {r.name:<32} {r.severity.value:<8} {r.title}"
+
+
+RULE_TABLE_HEAD = ("| 代码 code | 名称 name | 默认级别 | 检查内容 |", "|---|---|---|---|")
+
+
+def rule_table(rules: Iterable[Rule]) -> str:
+    """The rule catalogue as the Markdown table README.md carries (``rules --format markdown``)."""
+    rows = [f"| {r.code} | `{r.name}` | {r.severity.value} | {r.title} |" for r in rules]
+    return "\n".join((*RULE_TABLE_HEAD, *rows))
 
 
 def rule_doc(r: Rule) -> str:

@@ -156,6 +156,19 @@ def _on(sheet: str, *sections: Section) -> tuple[Section, ...]:
 # ---------------------------------------------------------------------------------------------
 # Choices
 
+class Nature(StrEnum):
+    """指标性质: how an indicator's 完成值 is held against its 指标值."""
+
+    AT_LEAST = "≥"
+    AT_MOST = "≤"
+    EQUAL = "="
+    QUALITATIVE = "定性"
+
+    @property
+    def quantitative(self) -> bool:
+        return self is not Nature.QUALITATIVE
+
+
 CATEGORIES = ("人员类", "运转类", "特定目标类")
 CATEGORY_KEYS = {"人员类": "personnel", "运转类": "operating", "特定目标类": "special"}
 LEVEL1 = ("产出指标", "效益指标", "满意度指标")
@@ -165,8 +178,12 @@ LEVEL2 = {
     "满意度指标": ("服务对象满意度指标",),
 }
 LEVEL2_ALL = tuple(v for vs in LEVEL2.values() for v in vs)
-NATURES = ("≥", "≤", "=", "定性")
+NATURES = tuple(n.value for n in Nature)
+QUANTITATIVE = tuple(n.value for n in Nature if n.quantitative)
 QUALITATIVE_LEVELS = ("达成", "部分达成", "未达成")
+MET_LEVEL = QUALITATIVE_LEVELS[0]
+# 行政 / 事业 / 工勤: the staff categories of 编制 (quota_*) and 实有人数 (staff_*)
+STAFF_CATEGORIES = (("admin", "行政"), ("institution", "事业"), ("worker", "工勤"))
 GRADES = ("优", "良", "中", "差")
 
 # ---------------------------------------------------------------------------------------------

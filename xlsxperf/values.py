@@ -239,3 +239,10 @@ def sum_present(values: list[Decimal | None]) -> Decimal | None:
     """Σ of the values that are there; None when none is."""
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None
+
+
+def json_number(v: Any) -> Any:
+    """A Decimal as a JSON number (int when whole); anything else as it is."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v

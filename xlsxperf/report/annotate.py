@@ -16,7 +16,7 @@ from ..model import Finding
 from .styles import SEVERITY_FILL
 
 if TYPE_CHECKING:
-    from ..evaluate import Evaluation
+    from ..evaluation import Evaluation
 
 COMMENT_AUTHOR = "xlsxperf"
 

@@ -20,16 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 
+from .. import formulas as X
 from .. import schema as S
+from ..metrics import METRICS
 from ..model import Cell, Parse, Value
 from ..schema import Kind
 from ..values import decimal_from_float
-from . import formulas as X
 from .names import sheet_name
 from .styles import row_height, text_units
 
 if TYPE_CHECKING:
-    from ..evaluate import Calc
+    from ..calc import Calc
     from ..model import Submission, TableData
 
 Pos = tuple[int, int]  # 0-based row, column
@@ -369,8 +370,6 @@ class Echo:
 
     def _typed_neighbours(self) -> None:
         """Each computed total or rate next to the department's own figure."""
-        from ..evaluate import METRICS
-
         for m in METRICS:
             if not m.typed or m.key.endswith(".self") or m.key not in self.metric_cells:
                 continue

@@ -49,7 +49,7 @@ from .styles import (
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..evaluate import Evaluation
+    from ..evaluation import Evaluation
 
 OVERVIEW = "评价总览"
 FINDINGS = "问题清单"

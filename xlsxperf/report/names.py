@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..evaluate import Evaluation
+    from ..evaluation import Evaluation
 
 EVALUATION_SUFFIX = "_评价结果.xlsx"
 MAX_NAME_BYTES = 180  # a file name in UTF-8; file systems allow 255, leave room for temp names

@@ -13,23 +13,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..model import Cell, Severity
-from ..narrative import (
-    COUNT,
-    MISMATCH,
-    QUALIFIER_ZH,
-    UNBOUND,
-    UNITS,
-    VERDICT_ZH,
-    VERIFIED,
-    VISITS,
-    Claim,
-    Figure,
-    tolerance_text,
-)
+from ..narrative import Claim, Figure, tolerance_text
+from ..narrative.phrases import COUNT, MISMATCH, QUALIFIER_ZH, UNBOUND, UNITS, VERDICT_ZH, VERIFIED, VISITS
 from .styles import NOTE_COLOR, looks_like_formula, print_setup, row_height
 
 if TYPE_CHECKING:
-    from ..evaluate import Evaluation
+    from ..evaluation import Evaluation
     from .echo import Echo
     from .styles import Styles
 
@@ -44,8 +33,8 @@ CLAIM_ZH = {False: "与数据矛盾", True: "与数据相符", None: "无法核�
 
 def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     """Fill ``ws`` with the figures and claims of ``ev``'s text fields."""
-    assert ev.calc is not None
-    found = ev.calc.narrative
+    assert ev.narrative is not None
+    found = ev.narrative
     last = len(FIGURE_COLUMNS) - 1
     for c, (_, w) in enumerate(FIGURE_COLUMNS):
         ws.set_column(c, c, w)

@@ -23,7 +23,7 @@ from ..values import sum_present as _sum
 from ..values import to_decimal as _dec
 
 if TYPE_CHECKING:
-    from ..evaluate import Calc
+    from ..calc import Calc
     from ..model import Row, Submission
 
 ALWAYS_LISTED = ("general_budget", "gov_fund", "other")  # income sources named even when 0

@@ -13,7 +13,7 @@ from .names import output_name, safe_part
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..evaluate import Evaluation
+    from ..evaluation import Evaluation
 
 ANNOTATED_SUFFIX = "_批注.xlsx"
 

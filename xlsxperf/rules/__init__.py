@@ -1,133 +1,24 @@
 """The rule catalogue (审核规则): one registry, one small function per rule.
 
-A rule is declared with :func:`rule` on a function ``check(sub, ctx) -> Iterable[Finding]``,
-or with :func:`declare` when the finding is raised while reading (S codes). Its docstring is
-its documentation, in the sections 是什么 / 为什么 / 示例, and ``xlsxperf rules CODE`` prints it.
-
-Codes are a contract: they are never renamed or reused.
+Each family of rules is one module (structure, filling, totals, ratios, performance,
+consistency, narrative); each rule is one decorated function whose docstring is its
+documentation. Importing this package registers every rule. Codes are a contract: they are
+never renamed or reused.
 """
 
 from __future__ import annotations
 
-import inspect
-import string
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from . import consistency, filling, narrative, performance, ratios, structure, totals  # noqa: F401
+from .registry import FAMILIES, ORDER, REGISTRY, Rule, declare, make, rule
 
-from ..model import Cell, Finding, Severity, Value
-
-if TYPE_CHECKING:
-    from ..evaluate import Context
-    from ..model import Submission
-
-Check = Callable[["Submission", "Context"], Iterable[Finding]]
-
-FAMILIES = {
-    "S": ("结构", "Structure"),
-    "F": ("填报", "Filling"),
-    "T": ("合计", "Totals"),
-    "R": ("比率", "Ratios"),
-    "P": ("绩效评分", "Performance scores"),
-    "C": ("一致性", "Consistency"),
-}
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    title: str  # Chinese one-line description
-    zh: str  # message template
-    en: str  # message template
-    doc: str
-    check: Check | None = None
-
-    @property
-    def family(self) -> str:
-        return self.code[0]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "severity": self.severity.value,
-                "title": self.title, "message_zh": self.zh, "message_en": self.en,
-                "doc": self.doc}
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def _register(r: Rule) -> Rule:
-    if r.code in REGISTRY:
-        raise ValueError(f"rule code {r.code} declared twice")
-    REGISTRY[r.code] = r
-    return r
-
-
-def declare(code: str, name: str, severity: Severity, title: str, zh: str, en: str,
-            doc: str) -> Rule:
-    """Declare a rule whose findings are raised by the reader or the preflight."""
-    return _register(Rule(code, name, severity, title, zh, en, inspect.cleandoc(doc)))
-
-
-def rule(code: str, name: str, severity: Severity, title: str, zh: str, en: str
-         ) -> Callable[[Check], Check]:
-    """Register ``check`` as the rule ``code``; its docstring is the rule's documentation."""
-
-    def wrap(check: Check) -> Check:
-        _register(Rule(code, name, severity, title, zh, en,
-                       inspect.cleandoc(check.__doc__ or ""), check))
-        return check
-
-    return wrap
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _text(x: Any) -> str | None:
-    if x is None:
-        return None
-    if isinstance(x, Decimal):
-        if x.as_tuple().exponent < -2:  # type: ignore[operator]
-            x = x.normalize()
-        return format(x, "f")
-    return str(x)
-
-
-def make(code: str, *, at: Cell | Value | None = None, sheet: str | None = None,
-         severity: Severity | None = None, expected: Any = None, actual: Any = None,
-         tolerance: Any = None, path: str | None = None, **fmt: Any) -> Finding:
-    """Build a finding of rule ``code``; ``fmt`` fills the rule's message templates."""
-    r = REGISTRY.get(code) or load_all()[code]
-    cell = at.cell if isinstance(at, Value) else at
-    values = _Blank({k: _text(v) if isinstance(v, Decimal) else v for k, v in fmt.items()})
-    values.setdefault("expected", _text(expected))
-    values.setdefault("actual", _text(actual))
-    values.setdefault("tolerance", _text(tolerance))
-    values.setdefault("sheet", cell.sheet if cell else sheet)
-    fm = string.Formatter()
-    return Finding(
-        code=r.code,
-        name=r.name,
-        severity=severity or r.severity,
-        message=fm.vformat(r.zh, (), values),
-        message_en=fm.vformat(r.en, (), values),
-        sheet=cell.sheet if cell else sheet,
-        cell=cell.ref if cell else None,
-        defined_name=cell.name if cell else None,
-        expected=_text(expected),
-        actual=_text(actual),
-        tolerance=_text(tolerance),
-        path=path,
-    )
+__all__ = ["FAMILIES", "ORDER", "REGISTRY", "Rule", "codes", "declare", "load_all", "make", "rule"]
 
 
 def load_all() -> dict[str, Rule]:
-    """Import every rule module (each registers its rules) and return the registry."""
-    from . import consistency, filling, narrative, performance, ratios, structure, totals  # noqa: F401
+    """The registry in catalogue order: by family, then by code."""
+    return dict(sorted(REGISTRY.items(), key=lambda kv: (ORDER.index(kv[0][0]), kv[0])))
 
-    return dict(sorted(REGISTRY.items(), key=lambda kv: ("SFTRPC".index(kv[0][0]), kv[0])))
+
+def codes() -> tuple[str, ...]:
+    """Every declared rule code, in catalogue order."""
+    return tuple(load_all())

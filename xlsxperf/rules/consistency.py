@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Finding, Severity
-from . import make, rule
+from .registry import make, rule
 from .sums import half_unit, number
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 W = Severity.WARNING

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from .. import schema as S
 from ..model import Finding, Parse, Severity, Value
 from ..values import normalize_text
-from . import make, rule
+from .registry import make, rule
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO

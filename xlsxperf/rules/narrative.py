@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from ..model import Finding, Severity
 from ..narrative import quote, tolerance_text
-from . import make, rule
+from .registry import make, rule
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 W = Severity.WARNING
@@ -35,7 +35,7 @@ def narrative_number_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding
     不一致，会让人怀疑两者都不可靠。
     示例：报告写“基本支出 269.75 万元，占 66.11%”，而 269.75 ÷ 414.31 = 65.11%。
     """
-    for f in ctx.calc.narrative.mismatches:
+    for f in ctx.narrative.mismatches:
         assert f.data is not None and f.tolerance is not None
         yield make("C003", at=f.where, expected=f.data.shown, actual=f.text,
                    tolerance=tolerance_text(f.tolerance, f.unit), field=f.field_label,
@@ -57,6 +57,6 @@ def narrative_claim(sub: Submission, ctx: Context) -> Iterable[Finding]:
     抄错的数字更误导人。
     示例：特定目标类项目预算 70.40 万元、执行 53.27 万元，报告却称“年末资金无结余”。
     """
-    for c in ctx.calc.narrative.contradicted:
+    for c in ctx.narrative.contradicted:
         yield make("C004", at=c.where, expected=c.data, actual=c.words, field=c.field_label,
                    clause=quote(c.clause), data=c.data, data_en=c.data_en)

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from .. import schema as S
 from ..model import Finding, Severity
 from ..scoring import band, grade, pct
-from . import make, rule
+from .registry import make, rule
 from .sums import number
 
 if TYPE_CHECKING:
-    from ..evaluate import Context, IndicatorCalc
+    from ..calc import IndicatorCalc
+    from ..context import Context
     from ..model import Submission
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO

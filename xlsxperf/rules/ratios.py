@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Finding, Severity, Value
-from . import make, rule
+from .registry import make, rule
 from .sums import half_unit, number
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 W, E = Severity.WARNING, Severity.ERROR

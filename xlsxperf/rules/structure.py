@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..model import Finding, Parse, Severity
-from . import declare, make, rule
+from .registry import declare, make, rule
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -61,6 +61,20 @@ declare(
     是什么：文件大小、压缩包条目数、解压后大小或压缩比超过了设定的上限。
     为什么：异常巨大的或“压缩炸弹”文件会耗尽内存和时间，影响整批审核；正常填报表远小于这些上限。
     示例：一个 50 KB 的 .xlsx 解压后有 2 GB 的工作表数据。
+    """,
+)
+
+
+declare(
+    "S007", "check-failed", W, "审核项目未能完成",
+    "审核项目“{rule}”出现内部错误，未能核对（{detail}）；其他审核项目不受影响",
+    "the check {rule} failed with an internal error and was not done ({detail}); the other "
+    "checks stand",
+    """
+    是什么：某一条审核规则（或报告核对）在处理这份填报表时出现了程序内部错误，这一项没有核对；
+    其余规则照常核对，结果有效。错误详情记录在日志文件中。
+    为什么：一条规则出错不应抹掉整份填报表的审核结果；但必须说明哪一项没有核对，不能让人以为它通过了。
+    示例：某个单元格的内容触发了规则中未预料的情况，“T004 结转结余恒等式”未能核对。
     """,
 )
 

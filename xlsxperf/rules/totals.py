@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from .. import schema as S
 from ..model import Finding, Parse, Severity, Value
-from . import make, rule
+from .registry import make, rule
 from .sums import Sum, differs, half_unit, number, total
 
 if TYPE_CHECKING:
-    from ..evaluate import Context
+    from ..context import Context
     from ..model import Submission
 
 E = Severity.ERROR

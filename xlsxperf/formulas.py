@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..scoring import BANDS
+from .scoring import BANDS
 
 
 def num(d: Decimal) -> str:

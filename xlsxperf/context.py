@@ -1,0 +1,21 @@
+"""What a rule may look at besides the submission: the settings, the computed figures, the
+report text as checked against them, and today's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .calc import Calc
+    from .config import Config
+    from .narrative import Narrative
+
+
+@dataclass(frozen=True)
+class Context:
+    config: Config
+    calc: Calc
+    narrative: Narrative
+    today: date

@@ -1,0 +1,153 @@
+"""Claims: sentences that say something the data can confirm or contradict (无结余,
+全面完成, 全额执行), each checked against the data."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..metrics import span
+from ..model import Cell
+from ..values import to_decimal as _dec
+from .bind import Data
+from .phrases import (
+    ASPIRATIONS,
+    BALANCE,
+    CATEGORY_WORDS,
+    CENT,
+    CLAIMS,
+    COMPLETION,
+    EXECUTION,
+    HUNDRED,
+    MAX_CLAIMS,
+    NEGATIONS,
+    PROJECT_MONEY,
+    TOPIC_REACH,
+    ZERO,
+)
+from .records import Claim, Figure
+from .text import Folded, Found, is_clause_end, show
+
+# -- claims -----------------------------------------------------------------------------------
+
+
+def _category(prefix: str) -> str | None:
+    best, at = None, -1
+    for word, cat in CATEGORY_WORDS.items():
+        i = prefix.rfind(word)
+        if i > at:
+            best, at = cat, i
+    return best
+
+
+Outcome = tuple[bool | None, str, str, Cell | None]  # holds, what the data shows (zh, en), where
+
+
+def _balance(data: Data, cat: str | None) -> Outcome:
+    """Was money left: a year-end balance, or projects that did not spend their budget?"""
+    sub = data.sub
+    projects = [p for p in data.calc.projects if cat is None or p.category == cat]
+    rows = [p.row.number for p in projects]
+    table = sub.projects
+    unspent = sum((p.unspent for p in projects if p.unspent is not None and p.unspent > 0), ZERO)
+    left = sum((b for b in (_dec(p.row.get("balance")) for p in projects) if b is not None and b > 0),
+               ZERO)
+    tol = CENT * max(1, len(projects))
+    who = (next(w for w, c in CATEGORY_WORDS.items() if c == cat) if cat else "") + "项目"
+    end = sub.amount("balance_end")
+    if cat is None and end is not None and end > CENT / 2:
+        return False, f"年末结转和结余 {show(end, '万元')}", f"the year-end balance is {end}", \
+            sub["balance_end"].cell
+    if unspent > tol:
+        return (False, f"{who}全年预算数比全年执行数多 {show(unspent, '万元')}，资金没有全部支出",
+                f"{unspent} of the {who} budget was not spent",
+                span(table.sheet, table.columns.get("actual"), rows))
+    if left > tol:
+        return (False, f"{who}年末结转结余 {show(left, '万元')}", f"{left} carried over",
+                span(table.sheet, table.columns.get("balance"), rows))
+    if not projects and (cat is not None or end is None):
+        return None, "没有可核对的数据", "no data to check", None
+    return True, "没有剩余资金", "no money was left", span(table.sheet, table.columns.get("actual"),
+                                                         rows)
+
+
+def _completion(data: Data, keys: set[str]) -> Outcome:
+    """Is every indicator met: those the paragraph names, or all of them?"""
+    rows = {int(k.split(".")[1]) for k in keys if k.startswith("indicator.")}
+    scope = [i for i in data.calc.indicators if not rows or i.row.number in rows]
+    unmet = [i for i in scope if i.met is False]
+    if not unmet:
+        if not any(i.met is not None for i in scope):
+            return None, "没有可核对的指标", "no indicator to check", None
+        return True, "各项指标均已完成", "every indicator is met", None
+    parts = []
+    for i in unmet[:3]:
+        unit = i.row.get("unit") if isinstance(i.row.get("unit"), str) else ""
+        actual, target = i.row.get("actual"), i.row.get("target")
+        if isinstance(actual, Decimal) and isinstance(target, Decimal):
+            parts.append(f"“{i.name}”完成值 {show(actual, unit)}，指标值 {show(target, unit)}")
+        else:
+            parts.append(f"“{i.name}”完成值为“{actual}”")
+    more = f"等 {len(unmet)} 项指标" if len(unmet) > 3 else ""
+    return (False, "；".join(parts) + more + "，未完成",
+            f"{len(unmet)} indicator(s) not met: " + ", ".join(str(i.name) for i in unmet[:3]),
+            data.sub.indicators.cell("actual", unmet[0].row.number))
+
+
+def _execution(data: Data, prefix: str) -> Outcome:
+    """Was the budget the sentence is about spent in full?"""
+    scopes = [(prefix.rfind(w), k) for w, k in (("基本支出", "execution.rate_pct.basic"),
+                                                ("项目支出", "execution.rate_pct.project"))]
+    scopes += [(prefix.rfind(w), f"projects.by_category.{c}.execution_rate_pct")
+               for w, c in CATEGORY_WORDS.items()]
+    at, key = max(scopes)
+    if at < 0:
+        key = "execution.rate_pct.project" if any(w in prefix for w in PROJECT_MONEY) \
+            else "execution.rate_pct.total"
+    d = data.datum(key)
+    if d is None:
+        return None, "没有可核对的数据", "no data to check", None
+    label = data.label(key)
+    return d.value >= HUNDRED - CENT / 2, f"{label} {d.shown}", f"the execution rate is {d.shown}", \
+        d.cell
+
+
+def _negated(before: str) -> bool:
+    return any(n in before[-3:] for n in NEGATIONS) or any(w in before for w in ASPIRATIONS)
+
+
+def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], figures: list[Figure],
+            data: Data) -> list[Claim]:
+    s = t.text
+    hits: list[tuple[int, int, str, str]] = []  # start, end, words, kind
+    for phrases, kind in CLAIMS:
+        for phrase in phrases:
+            for m in re.finditer(re.escape(phrase), s):
+                if len(hits) == MAX_CLAIMS:
+                    break
+                if any(a < m.end() and m.start() < b for a, b, _, _ in hits):
+                    continue  # inside a claim already found
+                before = s[t.start_of("clause", m.start()):m.start()]
+                if _negated(before):
+                    continue
+                if kind == BALANCE and phrase.startswith("全部") and s[m.end():m.end() + 1] \
+                        and s[m.end()] not in "完了毕" and not is_clause_end(s, m.end()):
+                    continue  # 全部支出中…: the noun, not the claim
+                hits.append((m.start(), m.end(), phrase, kind))
+    for f, g in zip(found, figures, strict=False):  # 资金执行 100%: a full execution no phrase names
+        if g.key is None and f.unit == "%" and f.number == HUNDRED and "执行" in s[f.clause:f.start]:
+            hits.append((f.start, f.end, g.text, EXECUTION))
+    out = []
+    for start, end, words, kind in sorted(hits):
+        prefix = s[max(t.start_of("sentence", start), start - TOPIC_REACH):start]
+        if kind == BALANCE:
+            holds, zh, en, cell = _balance(data, _category(prefix))
+        elif kind == COMPLETION:
+            lo, hi = t.at[t.start_of("line", start)], t.at[t.end_of("line", start)]
+            holds, zh, en, cell = _completion(
+                data, {f.key for f in figures if f.key and lo <= f.start < hi})
+        else:
+            holds, zh, en, cell = _execution(data, prefix)
+        clause = t.span(t.start_of("clause", start), t.end_of("clause", end)).strip(" ，,；;：:")
+        out.append(Claim(name, where, clause, words, kind, holds, zh, en, cell, t.at[start]))
+    return out

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import CLEAN, MESSY, SEED
 
-from xlsxperf.cli import cli
 from xlsxperf import load_config
+from xlsxperf.cli import cli
 from xlsxperf.config import ConfigError, default_config
 from xlsxperf.evaluation import evaluate
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation, evaluate, evaluate_submission
     from .model import Finding, Severity, Status, Submission
     from .read import read_submission
-    from .report import annotate, write_evaluation
+    from .report import write_evaluation
+    from .report.annotate import annotate
 
 __all__ = [
     "Config", "ConfigError", "Evaluation", "Finding", "IndicatorCalc", "ProjectCalc", "Severity",

@@ -81,7 +81,7 @@ def project_figures(sub: Submission) -> list[ProjectCalc]:
 def indicator_figures(sub: Submission) -> list[IndicatorCalc]:
     out = []
     for row in sub.indicators.rows:
-        nature, target, actual = row.text("nature"), row.get("target"), row.get("actual")
+        nature, target, actual = row.text("nature"), row.measure("target"), row.measure("actual")
         weight, own = row.decimal("weight"), row.decimal("score")
         out.append(IndicatorCalc(
             row, row.text("name"), row.text("level1"), nature, weight, own,

@@ -58,12 +58,13 @@ def _table(ws: Any, table: S.Table, rows: Sequence[Mapping[str, Any]],
             _set(ws, header + 1 + i, keys.index(key) + 1, value, key in percent)
     if table.total_row:
         if total is None:
-            total = {}
-            for col in table.columns:
-                if col.total:
-                    nums = [r.get(col.key) for r in rows]
+            sums: dict[str, Any] = {}
+            for column in table.columns:
+                if column.total:
+                    nums = [r.get(column.key) for r in rows]
                     if all(isinstance(n, Decimal) for n in nums):
-                        total[col.key] = sum(nums, Decimal(0))
+                        sums[column.key] = sum((n for n in nums if isinstance(n, Decimal)), Decimal(0))
+            total = sums
         for key, value in total.items():
             _set(ws, total_row, keys.index(key) + 1, value)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .schema import MET_LEVEL
+from .schema import Nature as N
 from .scoring import BANDS
 
 
@@ -37,9 +39,9 @@ def budget_score(actual: str, budget: str, weight: str) -> str:
 
 def completion(nature: str | None, target: str, actual: str) -> str | None:
     """完成值 / 指标值 (≥, =) or 指标值 / 完成值 (≤), as a fraction."""
-    if nature in ("≥", "="):
+    if nature in (N.AT_LEAST, N.EQUAL):
         return share(actual, target)
-    if nature == "≤":
+    if nature == N.AT_MOST:
         return share(target, actual)
     return None
 
@@ -50,7 +52,7 @@ def _at_least(target: str, actual: str, weight: str) -> str:
 
 def _band(level: str, weight: str) -> tuple[str, str]:
     low, high = BANDS[level]
-    top = f"{weight}*{num(high)}" if level == "达成" else f"{weight}*{num(high)}-0.01"
+    top = f"{weight}*{num(high)}" if level == MET_LEVEL else f"{weight}*{num(high)}-0.01"
     bottom = f"{weight}*{num(low)}"
     return f"ROUND({bottom},2)", f"ROUND(MAX({top},{bottom}),2)"
 
@@ -65,17 +67,17 @@ def indicator_score(nature: str | None, target: str, actual: str, weight: str, o
                     ) -> str | None:
     """The computed score of one indicator (xlsxperf.scoring.indicator_score)."""
     cap = f"ROUND({weight},2)"
-    if nature == "≥":
+    if nature == N.AT_LEAST:
         return f"MIN({_at_least(target, actual, weight)},{cap})"
-    if nature == "=":
+    if nature == N.EQUAL:
         zero = f"ROUND(IF({actual}<=0,{weight},0),2)"
         return f"MIN(IF({target}=0,{zero},{_at_least(target, actual, weight)}),{cap})"
-    if nature == "≤":
+    if nature == N.AT_MOST:
         partial = f"ROUND({weight}*(1-({actual}-{target})/{target}),2)"
         inner = (f"IF({actual}<={target},ROUND({weight},2),"
                  f"IF(OR({target}<=0,{actual}>=2*{target}),0,{partial}))")
         return f"MIN({inner},{cap})"
-    if nature == "定性":
+    if nature == N.QUALITATIVE:
         levels = list(BANDS)
         expr = qualitative_score(levels[-1], weight, own)
         for level in reversed(levels[:-1]):

@@ -127,6 +127,11 @@ class Row:
             return Decimal(v)
         return v if isinstance(v, Decimal) else None
 
+    def measure(self, key: str) -> Decimal | str | None:
+        """An indicator's 指标值 / 完成值: a number (as a Decimal), a 定性 level (text), or None."""
+        v = self[key].value
+        return v if isinstance(v, str) else self.decimal(key)
+
 
 @dataclass
 class TableData:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .schema import MET_LEVEL
+from .schema import Nature as N
 from .values import round_half_up
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 BANDS = {  # level -> (low, high) share of the weight; high is exclusive except for 达成
-    "达成": (Decimal("0.8"), Decimal(1)),
+    MET_LEVEL: (Decimal("0.8"), Decimal(1)),
     "部分达成": (Decimal("0.6"), Decimal("0.8")),
     "未达成": (ZERO, Decimal("0.6")),
 }
@@ -43,9 +45,9 @@ def budget_score(actual: Decimal | None, budget: Decimal | None, weight: Decimal
 
 def completion_pct(nature: str | None, target: Decimal, actual: Decimal) -> Decimal | None:
     """How far an indicator got: 完成值 / 指标值 (≥, =), 指标值 / 完成值 (≤), in percent."""
-    if nature in ("≥", "="):
+    if nature in (N.AT_LEAST, N.EQUAL):
         return pct(actual, target) if target > 0 else None
-    if nature == "≤":
+    if nature == N.AT_MOST:
         return pct(target, actual) if actual > 0 else None
     return None
 
@@ -53,28 +55,28 @@ def completion_pct(nature: str | None, target: Decimal, actual: Decimal) -> Deci
 def met(nature: str | None, target: Decimal | str | None, actual: Decimal | str | None
         ) -> bool | None:
     """Whether an indicator reached its target; None when it cannot be told."""
-    if nature == "定性":
-        return None if actual is None else actual == "达成"
+    if nature == N.QUALITATIVE:
+        return None if actual is None else actual == MET_LEVEL
     if not isinstance(target, Decimal) or not isinstance(actual, Decimal):
         return None
-    if nature == "≤" or (nature == "=" and target == 0):
+    if nature == N.AT_MOST or (nature == N.EQUAL and target == 0):
         return actual <= target
-    if nature in ("≥", "="):
+    if nature in (N.AT_LEAST, N.EQUAL):
         return actual >= target
     return None
 
 
 def quantitative_score(nature: str, target: Decimal, actual: Decimal, weight: Decimal
                        ) -> Decimal | None:
-    if nature == "=" and target == 0:
+    if nature == N.EQUAL and target == 0:
         return round_half_up(weight if actual <= 0 else ZERO)
-    if nature in ("≥", "="):
+    if nature in (N.AT_LEAST, N.EQUAL):
         if actual >= target:
             return round_half_up(weight)
         if target <= 0:
             return None
         return round_half_up(max(ZERO, weight * actual / target))
-    if nature == "≤":
+    if nature == N.AT_MOST:
         if actual <= target:
             return round_half_up(weight)
         if target <= 0 or actual >= 2 * target:
@@ -88,7 +90,7 @@ def band(level: str, weight: Decimal) -> tuple[Decimal, Decimal] | None:
     if level not in BANDS:
         return None
     low, high = BANDS[level]
-    top = weight * high if level == "达成" else weight * high - CENT
+    top = weight * high if level == MET_LEVEL else weight * high - CENT
     return round_half_up(weight * low), round_half_up(max(top, weight * low))
 
 
@@ -110,7 +112,7 @@ def indicator_score(nature: str | None, target: Decimal | str | None,
     """The computed score of one indicator; never above its weight."""
     if weight is None:
         return None
-    if nature == "定性":
+    if nature == N.QUALITATIVE:
         return qualitative_score(actual, weight, self_score) if isinstance(actual, str) else None
     if not isinstance(target, Decimal) or not isinstance(actual, Decimal) or nature is None:
         return None

@@ -104,6 +104,7 @@ def _validation(kind: Kind, choices: tuple[str, ...], title: str, help_text: str
     """The data validation of an input of ``kind`` (input message names the unit)."""
     unit = S.UNIT_OF_KIND.get(kind, "")
     message = help_text or ""
+    v: dict[str, Any]
     if kind == Kind.AMOUNT:
         v = {"validate": "decimal", "criteria": ">=", "value": 0,
              "input_message": f"单位：{unit}，保留两位小数。{message}".strip()}

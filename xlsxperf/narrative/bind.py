@@ -111,8 +111,9 @@ class Data:
                          True) if mine else None
 
         def total(col: str) -> Decimal | None:
-            values = [_dec(p.row.get(col)) for p in mine]
-            return sum(values, ZERO) if mine and all(v is not None for v in values) else None  # type: ignore[arg-type]
+            values = [p.row.decimal(col) for p in mine]
+            present = [v for v in values if v is not None]
+            return sum(present, ZERO) if mine and len(present) == len(values) else None
 
         v = total(what)
         return None if v is None else Datum(v, "万元", span(table.sheet, table.columns.get(what), rows),
@@ -121,7 +122,7 @@ class Data:
     def _indicator(self, ind: IndicatorCalc | None, what: str) -> Datum | None:
         if ind is None:
             return None
-        unit = ind.row.get("unit") if isinstance(ind.row.get("unit"), str) else ""
+        unit = ind.row.text("unit") or ""
         cell = self.sub.indicators.cell("actual", ind.row.number)
         if what in ("actual", "target"):
             v = _dec(ind.row.get(what))
@@ -134,9 +135,9 @@ class Data:
             target, actual = _dec(ind.row.get("target")), _dec(ind.row.get("actual"))
             if target is None or actual is None:
                 return None
-            if ind.nature in ("≥", "=") and target > 0:
+            if ind.nature in (S.Nature.AT_LEAST, S.Nature.EQUAL) and target > 0:
                 return Datum(actual / target * HUNDRED, "%", cell, True)
-            if ind.nature == "≤" and actual > 0:
+            if ind.nature == S.Nature.AT_MOST and actual > 0:
                 return Datum(target / actual * HUNDRED, "%", cell, True)
         return None
 
@@ -157,7 +158,7 @@ def indicator_phrases(name: str) -> tuple[str, ...]:
         for end in ("数量", "个数", "次数", "总数", "数"):
             if b.endswith(end) and len(b) > len(end) + 2:
                 bases.add(b[: -len(end)])
-    out = set()
+    out: set[str] = set()
     for b in bases:
         if not b:
             continue

@@ -82,7 +82,7 @@ def _completion(data: Data, keys: set[str]) -> Outcome:
         return True, "各项指标均已完成", "every indicator is met", None
     parts = []
     for i in unmet[:3]:
-        unit = i.row.get("unit") if isinstance(i.row.get("unit"), str) else ""
+        unit = i.row.text("unit") or ""
         actual, target = i.row.get("actual"), i.row.get("target")
         if isinstance(actual, Decimal) and isinstance(target, Decimal):
             parts.append(f"“{i.name}”完成值 {show(actual, unit)}，指标值 {show(target, unit)}")

@@ -96,7 +96,8 @@ class _Planner:
         typed = v.value
         if typed is not None and ref:
             out.typed_formula = ref
-            out.typed = cached(Decimal(typed) if isinstance(typed, int) else typed, m.unit)
+            out.typed = cached(Decimal(typed) if isinstance(typed, int) else
+                               typed if isinstance(typed, (Decimal, str)) else str(typed), m.unit)
         elif v.raw is not None and str(v.raw).strip():
             out.typed = raw_text(v.raw)
             return

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from ..model import Submission
 
 W = Severity.WARNING
-CATEGORIES = (("admin", "行政"), ("institution", "事业"), ("worker", "工勤"))
 RECALL_WORDS = ("收回", "交回", "上缴", "缴回", "注销", "核销", "调剂", "统筹", "盘活")
 
 
@@ -31,7 +30,7 @@ def overstaffed(sub: Submission, ctx: Context) -> Iterable[Finding]:
     聘用或下属单位人员，应在说明中讲清楚。
     示例：核定编制 10 个（行政 9、工勤 1，无事业编制），期末实有 18 人，其中事业 8 人。
     """
-    for key, label in CATEGORIES:
+    for key, label in S.STAFF_CATEGORIES:
         staff, quota = sub[f"staff_{key}"], number(sub[f"quota_{key}"])
         have = number(staff)
         if have is None or have <= 0:

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-QUANTITATIVE = ("≥", "≤", "=")
 EMPTY_WORDS = frozenset({"无", "暂无", "没有", "无问题", "不存在问题", "无建议", "暂无建议", "未发现问题",
                          "同上", "略", "详见报告", "见附件"})
 
@@ -83,7 +82,7 @@ def not_a_number(sub: Submission, ctx: Context) -> Iterable[Finding]:
         if decl.kind.numeric and v.parse == Parse.INVALID:
             yield make("F002", at=v, actual=v.raw, note=f"（{v.note}）" if v.note else "")
     for row in sub.indicators.rows:
-        if row.get("nature") in QUANTITATIVE:
+        if row.get("nature") in S.QUANTITATIVE:
             for key in ("target", "actual"):
                 v = row[key]
                 if isinstance(v.value, str) or v.parse == Parse.INVALID:
@@ -130,15 +129,15 @@ def unit_suspect(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：项目“公务接待经费”全年执行数填了 143500（应为 14.35 万元）。
     """
     t = ctx.config.thresholds
-    amounts = [(decl, v) for decl, v in sub.values()
+    amounts = [(decl, v, v.value) for decl, v in sub.values()
                if decl.kind == S.Kind.AMOUNT and isinstance(v.value, Decimal)]
-    nonzero = [v.value for _, v in amounts if v.value > 0]
+    nonzero = [n for _, _, n in amounts if n > 0]
     if not nonzero:
         return
     typical = Decimal(median(nonzero))
-    for decl, v in amounts:
-        if v.value >= t.unit_suspect_abs or (typical > 0 and v.value >= typical * t.unit_suspect_factor):
-            yield make("F005", at=v, actual=v.value, label=decl.label)
+    for decl, v, n in amounts:
+        if n >= t.unit_suspect_abs or (typical > 0 and n >= typical * t.unit_suspect_factor):
+            yield make("F005", at=v, actual=n, label=decl.label)
 
 
 @rule("F006", "placeholder-text", W, "文字项目未实质填写",
@@ -179,12 +178,13 @@ def invalid_choice(sub: Submission, ctx: Context) -> Iterable[Finding]:
             yield make("F007", at=v, actual=v.raw, label=decl.label,
                        expected=" / ".join(decl.choices))
     for row in sub.indicators.rows:
-        level1, level2 = row.get("level1"), row.get("level2")
+        level1, level2 = row.text("level1"), row.text("level2")
         if level1 in S.LEVEL2 and level2 in S.LEVEL2_ALL and level2 not in S.LEVEL2[level1]:
             yield make("F007", at=row["level2"], actual=level2, label="二级指标",
                        expected=" / ".join(S.LEVEL2[level1]))
         actual = row["actual"]
-        if row.get("nature") == "定性" and actual.filled and actual.value not in S.QUALITATIVE_LEVELS:
+        qualitative = row.get("nature") == S.Nature.QUALITATIVE
+        if qualitative and actual.filled and actual.value not in S.QUALITATIVE_LEVELS:
             yield make("F007", at=actual, actual=actual.raw, label="定性指标完成值",
                        expected=" / ".join(S.QUALITATIVE_LEVELS))
 

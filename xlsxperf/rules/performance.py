@@ -59,7 +59,7 @@ def score_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding]:
     pairs = [(sub["budget_score"], number(sub["budget_score"]),
               ctx.calc.metrics.get("score.budget_computed"), "预算执行率")]
     pairs += [(i.row["score"], i.score_self, i.score_computed, _name(i))
-              for i in ctx.calc.indicators if i.nature != "定性"]
+              for i in ctx.calc.indicators if i.nature != S.Nature.QUALITATIVE]
     for value, own, computed, label in pairs:
         if own is None or not isinstance(computed, Decimal) or abs(own - computed) <= tol:
             continue
@@ -81,10 +81,12 @@ def qualitative_band(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：“农村人居环境”权重 10 分，完成情况“部分达成”，自评 9 分（应在 6–7.99 分之间）。
     """
     for i in ctx.calc.indicators:
-        level = i.row.get("actual")
-        if i.nature != "定性" or i.weight is None or i.score_self is None or level not in S.QUALITATIVE_LEVELS:
+        level, limits = i.row.text("actual"), None
+        if i.nature == S.Nature.QUALITATIVE and i.weight is not None and level is not None:
+            limits = band(level, i.weight)
+        if limits is None or i.score_self is None:
             continue
-        low, high = band(level, i.weight)  # type: ignore[misc]
+        low, high = limits
         if not low <= i.score_self <= high:
             yield make("P003", at=i.row["score"], actual=i.score_self, expected=f"{low}–{high}",
                        label=_name(i), level=level, low=low, high=high)
@@ -192,8 +194,8 @@ def score_execution_gap(sub: Submission, ctx: Context) -> Iterable[Finding]:
     scored = [i for i in ctx.calc.indicators if i.score_self is not None and i.weight]
     if not isinstance(computed, Decimal) or not scored or not ctx.calc.budget_weight:
         return
-    ratio = pct(sum((i.score_self for i in scored), Decimal(0)),  # type: ignore[misc]
-                sum((i.weight for i in scored), Decimal(0)))  # type: ignore[misc]
+    ratio = pct(sum((i.score_self for i in scored if i.score_self is not None), Decimal(0)),
+                sum((i.weight for i in scored if i.weight is not None), Decimal(0)))
     budget_ratio = pct(computed, ctx.calc.budget_weight)
     threshold = ctx.config.thresholds.score_gap_pct
     if ratio is not None and budget_ratio is not None and ratio - budget_ratio > threshold:

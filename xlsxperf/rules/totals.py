@@ -23,13 +23,15 @@ E = Severity.ERROR
 A, I, SC = S.Kind.AMOUNT, S.Kind.INTEGER, S.Kind.SCORE
 
 
-def _check(code: str, stated: Value, kind: S.Kind, computed: Sum, **fmt: object
+def _check(code: str, stated: Value, kind: S.Kind, computed: Sum, column: str = ""
            ) -> Iterable[Finding]:
-    if differs(stated, kind, computed):
+    typed = number(stated)
+    if typed is not None and differs(stated, kind, computed):
         q = Decimal(1).scaleb(-kind.decimals)
-        actual, expected = number(stated).quantize(q), computed.value.quantize(q)  # type: ignore[union-attr]
+        actual, expected = typed.quantize(q), computed.value.quantize(q)
         yield make(code, at=stated, expected=expected, actual=actual,
-                   tolerance=computed.tolerance + half_unit(kind), diff=abs(actual - expected), **fmt)
+                   tolerance=computed.tolerance + half_unit(kind), diff=abs(actual - expected),
+                   column=column)
 
 
 def _fields(sub: Submission, names: Iterable[str], kind: S.Kind) -> list[tuple[Value, S.Kind]]:
@@ -160,7 +162,7 @@ def projects_vs_project_expenditure(sub: Submission, ctx: Context) -> Iterable[F
 
 
 def _staff(code: str, sub: Submission, prefix: str) -> Iterable[Finding]:
-    parts = _fields(sub, (f"{prefix}_{k}" for k in ("admin", "institution", "worker")), I)
+    parts = _fields(sub, (f"{prefix}_{k}" for k, _ in S.STAFF_CATEGORIES), I)
     yield from _check(code, sub[f"{prefix}_total"], I, total(parts))
 
 

@@ -69,3 +69,16 @@ def test_bands_and_completion() -> None:
 ])
 def test_grade_boundaries(score, expected) -> None:
     assert grade(score, default_config().grades) == expected
+
+
+def test_grade_bands_in_words_follow_the_configured_floors() -> None:
+    from decimal import Decimal as D
+
+    from xlsxperf.metrics import BY_KEY
+    from xlsxperf.scoring import grade_bands
+
+    assert grade_bands(default_config().grades) == "优 ≥ 90，良 80–90，中 60–80，差 < 60"
+    floors = (("优", D(92)), ("良", D("82.5")), ("中", D(60)))
+    assert grade_bands(floors) == "优 ≥ 92，良 82.5–92，中 60–82.5，差 < 60"
+    words = BY_KEY["grade.computed"].describe(floors)
+    assert "优 ≥ 92" in words and "90" not in words

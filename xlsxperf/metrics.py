@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import formulas as X
 from . import schema as S
 from .model import Cell
-from .scoring import grade
+from .scoring import grade, grade_bands
 from .values import round_half_up, sum_present, to_decimal
 
 if TYPE_CHECKING:
@@ -99,6 +99,10 @@ class Metric:
 
     def cell(self, basis: Basis) -> Cell | None:
         return self.at(basis) if self.at is not None else None
+
+    def describe(self, grades: Floors) -> str:
+        """:attr:`words` with the configured grade bands filled in."""
+        return self.words.replace("{grades}", grade_bands(grades))
 
 
 # -- building blocks ----------------------------------------------------------------------------
@@ -291,7 +295,7 @@ METRICS: tuple[Metric, ...] = (
            _computed_score_formula, typed="self_total"),
     Metric("grade.self", "自评等级", "部门填报的评价等级；未填写时按自评总分确定", "", _self_grade,
            _self_grade_formula, places=None, typed="self_grade"),
-    Metric("grade.computed", "计算等级", "按计算总分：优 ≥ 90，良 80–90，中 60–80，差 < 60", "",
+    Metric("grade.computed", "计算等级", "按计算总分：{grades}", "",
            _grade_of("score.computed"), _grade_formula("score.computed"), places=None,
            typed="self_grade"),
 )

@@ -120,6 +120,18 @@ def indicator_score(nature: str | None, target: Decimal | str | None,
     return None if score is None else min(score, round_half_up(weight))
 
 
+def grade_bands(floors: tuple[tuple[str, Decimal], ...], lowest: str = "差") -> str:
+    """The grade bands in words: "优 ≥ 90，良 80–90，中 60–80，差 < 60" for the default floors."""
+    parts, upper = [], None
+    for name, floor in floors:
+        low = format(floor.normalize(), "f")
+        parts.append(f"{name} ≥ {low}" if upper is None else f"{name} {low}–{upper}")
+        upper = low
+    if upper is not None:
+        parts.append(f"{lowest} < {upper}")
+    return "，".join(parts)
+
+
 def grade(score: Decimal | None, floors: tuple[tuple[str, Decimal], ...]) -> str | None:
     """优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60 with the default floors."""
     if score is None:

@@ -39,6 +39,7 @@ class MetricRow:
     typed: Any = None
     diff_formula: str | None = None
     diff: Any = None
+    words: str = ""  # the formula in words, with the configured grade bands
 
 
 def metric_cells(sheet: str = METRICS_SHEET) -> dict[str, str]:
@@ -84,7 +85,7 @@ class _Planner:
             if grade(score, self.floors) != value:  # type: ignore[arg-type]
                 formula = None  # floors other than the ones given: show the figure as text
         shown = cached(value, m.unit) if value is not None else "—"
-        out = MetricRow(m, value, formula, shown)
+        out = MetricRow(m, value, formula, shown, words=m.describe(self.floors))
         if m.typed:
             self._typed(out, FIRST_ROW + 1 + i)
         return out

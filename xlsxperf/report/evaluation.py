@@ -370,8 +370,8 @@ def _ratio_block(book: _Book, ws: Any, row: int, widths: tuple[int, ...]) -> int
         _formula(ws, row, 1, cref, cval if cref else "—", st("computed", num))
         _formula(ws, row, 2, tref, tval if tref else "—", st("data", num))
         ws.merge_range(row, 3, row, 4, "", st("text", font_size=9))
-        _text(ws, row, 3, r.metric.words, st, "text", font_size=9)
-        ws.set_row(row, row_height([(r.metric.words, sum(widths[3:]) * 11 / 9)], font_size=9,
+        _text(ws, row, 3, r.words, st, "text", font_size=9)
+        ws.set_row(row, row_height([(r.words, sum(widths[3:]) * 11 / 9)], font_size=9,
                                    minimum=18))
         row += 1
     return row
@@ -559,7 +559,7 @@ def _metrics_sheet(book: _Book, ws: Any) -> None:
         m = r.metric
         num = _unit_format(m.unit)
         _text(ws, row, 0, m.label, st, "label")
-        _text(ws, row, 1, m.words, st, "text")
+        _text(ws, row, 1, r.words, st, "text")
         _formula(ws, row, 2, r.formula, r.shown, st("computed", num, align="right"))
         if r.typed_formula:
             _formula(ws, row, 3, r.typed_formula, r.typed, st("data", num, align="right"))
@@ -573,7 +573,7 @@ def _metrics_sheet(book: _Book, ws: Any) -> None:
         else:
             ws.write_blank(row, 4, None, diff_fmt)
         _text(ws, row, 5, m.key, st, "data", font_size=9, font_color="#595959")
-        ws.set_row(row, row_height([(m.label, columns[0][1]), (m.words, columns[1][1])]))
+        ws.set_row(row, row_height([(m.label, columns[0][1]), (r.words, columns[1][1])]))
     ws.freeze_panes(hr + 1, 1)
     print_setup(ws, landscape=True, repeat=(hr, hr))
 

@@ -181,16 +181,20 @@ def _expenditure_share(key: str, label: str) -> Metric:
                   exact, formula, at=_field_cell(name))
 
 
-def _execution_rate(row: str, label: str) -> Metric:
-    actual, budget = f"exec_{row}_actual", f"exec_{row}_budget"
-
+def _share_formula(part: str, whole: str) -> Formula:
+    """part ÷ whole of two fields, as a percent rounded like the metric."""
     def formula(src: Sources, b: Basis) -> str | None:
-        a, w = src.field_ref(actual), src.field_ref(budget)
+        a, w = src.field_ref(part), src.field_ref(whole)
         return X.share(a, w) if a and w else None
 
+    return formula
+
+
+def _execution_rate(row: str, label: str) -> Metric:
+    actual, budget = f"exec_{row}_actual", f"exec_{row}_budget"
     return Metric(f"execution.rate_pct.{row}", f"{label}预算执行率",
                   f"{label}全年执行数 ÷ 全年预算数 × 100%", "%",
-                  lambda b: ratio(b.amount(actual), b.amount(budget)), formula,
+                  lambda b: ratio(b.amount(actual), b.amount(budget)), _share_formula(actual, budget),
                   typed=f"exec_{row}_rate", at=_field_cell(actual))
 
 
@@ -284,6 +288,9 @@ METRICS: tuple[Metric, ...] = (
     _expenditure_share("project", "项目支出"),
     *(_execution_rate(row, label) for row, label in S.EXECUTION.rows),
     *(_category_rate(label, key) for label, key in S.CATEGORY_KEYS.items()),
+    Metric("balance.rate_pct", "结转结余率", "年末结转和结余 ÷ 预算执行表合计全年预算数 × 100%", "%",
+           lambda b: ratio(b.amount("balance_end"), b.amount("exec_total_budget")),
+           _share_formula("balance_end", "exec_total_budget"), at=_field_cell("balance_end")),
     _staff_total("quota", "核定编制合计", "行政编制 + 事业编制 + 工勤编制"),
     _staff_total("staff", "期末实有人数合计", "实有行政 + 事业 + 工勤人员"),
     Metric("score.budget_computed", "预算执行率得分",

@@ -311,6 +311,8 @@ def datum(case: Case, key: str) -> Datum | None:
         unit = "%" if ("share_pct" in key or "rate_pct" in key) else \
             "人" if key.startswith("staff.") else "分" if key.startswith("score.") else "万元"
         return None if v is None else Datum(v, unit)
+    if key == "projects.count":  # how many projects the table lists
+        return Datum(Decimal(len(case.projects)), "个") if case.projects else None
     if parts[0] == "projects":  # projects.<category>.initial|budget|actual|count, by_category rates
         cats = {"special": "特定目标类", "operating": "运转类", "personnel": "人员类"}
         if parts[1] == "by_category":

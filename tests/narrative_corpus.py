@@ -142,8 +142,8 @@ def _measure(v: Any) -> Decimal | str:
 
 
 def _project(raw: Mapping[str, Any]) -> Project:
-    return Project(raw["name"], raw["category"], *(Decimal(raw[k]) for k in
-                   ("initial", "budget", "actual", "balance")), raw.get("reason", ""))
+    return Project(raw["name"], raw["category"], Decimal(raw["initial"]), Decimal(raw["budget"]),
+                   Decimal(raw["actual"]), Decimal(raw["balance"]), raw.get("reason", ""))
 
 
 def _indicator(raw: Mapping[str, Any]) -> Indicator:
@@ -406,8 +406,8 @@ def inconsistencies(case: Case) -> list[str]:
     check("收入合计", "income_total", _sum(case, INCOME_PARTS))
     check("支出合计", "exp_total", _sum(case, ("exp_basic", "exp_project")))
     check("基本支出", "exp_basic", _sum(case, ("exp_personnel", "exp_public")))
-    check("年末结转和结余", "balance_end", datum(case, "balance.identity").value
-          if datum(case, "balance.identity") else None)
+    identity = datum(case, "balance.identity")
+    check("年末结转和结余", "balance_end", identity.value if identity else None)
     for col in ("initial", "budget", "actual"):
         check(f"预算执行表合计·{col}", f"exec_total_{col}",
               _sum(case, (f"exec_basic_{col}", f"exec_project_{col}")))
@@ -425,14 +425,14 @@ def inconsistencies(case: Case) -> list[str]:
             _num(case, "budget_weight") or 0)
         if weights != 100:
             out.append(f"权重合计 {weights}")
-        check("自评总分", "self_total", datum(case, "score.sum").value if datum(case, "score.sum")
-              else None)
+        scores = datum(case, "score.sum")
+        check("自评总分", "self_total", scores.value if scores else None)
     rate = datum(case, "execution.rate_pct.total")
     if rate is not None and _num(case, "budget_score") is not None:
         computed = min(Decimal(10), rate.value / 10).quantize(Decimal("0.01"), "ROUND_HALF_UP")
         check("预算执行率得分", "budget_score", computed)
-    if case.projects and _num(case, "exp_project") is not None and sum(
-            (p.actual for p in case.projects), Decimal(0)) > _num(case, "exp_project"):  # type: ignore[operator]
+    project = _num(case, "exp_project")
+    if project is not None and sum((p.actual for p in case.projects), Decimal(0)) > project:
         out.append("项目执行数之和超过项目支出")
     return out
 
@@ -550,12 +550,12 @@ def evaluate_case(case: Case) -> CaseResult:
             got.append(Got(e, MISSED, None))
             continue
         used.add(hit)
-        f = mine[hit]
-        outcome = AGREE if f.verdict == VERIFIED else DISAGREE if f.verdict == MISMATCH else \
-            NOT_COMPARED if f.note in NOT_COMPARED_NOTES else UNBOUND
-        got.append(Got(e, outcome, key_of(f.key), f.note,
+        fig = mine[hit]
+        outcome = AGREE if fig.verdict == VERIFIED else DISAGREE if fig.verdict == MISMATCH else \
+            NOT_COMPARED if fig.note in NOT_COMPARED_NOTES else UNBOUND
+        got.append(Got(e, outcome, key_of(fig.key), fig.note,
                        typed_note=bool(e.binds) and e.binds in infos))
-    extra = tuple(f.text for k, f in enumerate(mine) if k not in used)
+    extra = tuple(fig.text for k, fig in enumerate(mine) if k not in used)
     findings = tuple((f.code, f.severity.value, f.where) for f in ev.findings)
     return CaseResult(case, tuple(got), extra, findings)
 
@@ -673,7 +673,3 @@ def report(s: Mapping[str, Any]) -> str:
 def describe(case: Case) -> str:
     return f"{case.file} {case.id} [{case.klass}{' trap' if case.trap else ''}] {case.text}"
 
-
-__all__ = ["CLASSES", "Case", "CaseResult", "Expect", "Got", "Indicator", "Number", "Project",
-           "datum", "describe", "evaluate_case", "expected_data", "figure_agrees", "fold_figure",
-           "inconsistencies", "load_cases", "numbers_in", "report", "same_key", "score"]

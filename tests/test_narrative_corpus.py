@@ -11,6 +11,7 @@ fail until the binding is rebuilt.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from narrative_corpus import (
     AGREE,
     CLASSES,
+    CORPUS,
     DISAGREE,
     NOT_COMPARED,
     OUTCOMES,
@@ -65,6 +67,13 @@ def test_clean_and_planted_sentences() -> None:
     assert all(e.outcome != DISAGREE for c in clean for e in c.expect)
     assert all(any(e.outcome == DISAGREE for e in c.expect) for c in planted)
     assert all(e.outcome != DISAGREE for c in CASES if c.klass != "planted" for e in c.expect)
+
+
+def test_every_source_is_listed_in_the_readme() -> None:
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (S\d+) \|", readme, re.M))
+    used = {c.source for c in CASES if c.source}
+    assert used <= listed, used - listed
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

@@ -631,6 +631,7 @@ def score(cases: Iterable[Case]) -> dict[str, Any]:
         "cases": total.cases,
         "figures": total.figures,
         "false_c003": total.false_c003,
+        "false_c003_cases": len({a.split(" ", 1)[0] for a in accused}),
         "planted_caught": total.caught,
         "planted_total": total.planted,
         "bound_right": total.bound_right,
@@ -652,7 +653,8 @@ def report(s: Mapping[str, Any]) -> str:
     lines = [
         f"cases {s['cases']}, figures {s['figures']}, listed by the checker "
         f"{s['found_share']:.0%}",
-        f"C003 on figures that agree with their data (target 0): {s['false_c003']}",
+        f"C003 on figures that agree with their data (target 0): {s['false_c003']}, in "
+        f"{s['false_c003_cases']} of {s['cases']} cases",
         f"planted contradictions given a C003 on the right datum (target all): "
         f"{s['planted_caught']} / {s['planted_total']}",
         f"figures with a datum bound to it (target ≥ 80%): {s['bound_right']} / "

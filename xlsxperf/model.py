@@ -100,6 +100,15 @@ class Value:
 MISSING = Value(None, None, None, Parse.BLANK, found_by="")
 
 
+def as_decimal(v: object) -> Decimal | None:
+    """A read number (Decimal or int, never bool) as a Decimal; None for anything else."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return Decimal(v)
+    return v if isinstance(v, Decimal) else None
+
+
 @dataclass
 class Row:
     """One data row of a repeating table."""
@@ -120,12 +129,7 @@ class Row:
 
     def decimal(self, key: str) -> Decimal | None:
         """The cell's value when it is a number, as a Decimal, else None."""
-        v = self[key].value
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, int):
-            return Decimal(v)
-        return v if isinstance(v, Decimal) else None
+        return as_decimal(self[key].value)
 
     def measure(self, key: str) -> Decimal | str | None:
         """An indicator's 指标值 / 完成值: a number (as a Decimal), a 定性 level (text), or None."""
@@ -207,12 +211,7 @@ class Submission:
         return v if isinstance(v, Decimal) else None
 
     def number(self, name: str) -> Decimal | None:
-        v = self[name].value
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, int):
-            return Decimal(v)
-        return v if isinstance(v, Decimal) else None
+        return as_decimal(self[name].value)
 
     @property
     def unit_name(self) -> str | None:

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
-from .model import Parse, Scalar
+from .model import Parse, Scalar, as_decimal
 from .schema import QUALITATIVE_LEVELS, Kind
 
 NOT_FILLED = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "n/a", "na", "\\", "空", "—/—"})
@@ -226,13 +226,7 @@ def parse(raw: Any, kind: Kind, *, number_format: str = "General",
     return parse_number(raw, kind, number_format)
 
 
-def to_decimal(x: Any) -> Decimal | None:
-    """A read number (Decimal or int) as Decimal; None for anything else, bool included."""
-    if isinstance(x, bool):
-        return None
-    if isinstance(x, int):
-        return Decimal(x)
-    return x if isinstance(x, Decimal) else None
+to_decimal = as_decimal  # a read number (Decimal or int, never bool) as Decimal, else None
 
 
 def sum_present(values: list[Decimal | None]) -> Decimal | None:

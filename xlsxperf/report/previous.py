@@ -273,6 +273,7 @@ def _figures(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo | N
         _number(ws, row, 4, change, st("data", CHANGE_FORMATS.get(f.unit), align="right"),
                 change_formula)
         _number(ws, row, 5, rate, st("data", PERCENT_FORMAT, align="right"), rate_formula)
+        ws.set_row(row, row_height([(f.label, COMPARISON_WIDTHS[0])]))
         row += 1
     return row
 

@@ -22,13 +22,29 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from .calc import Calc, IndicatorCalc
     from .model import Submission
 
 T = TypeVar("T")
+
+
+class Earlier(Protocol):
+    """What an earlier year is given as: an Evaluation (its path, submission and figures)."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def submission(self) -> Submission: ...
+
+    @property
+    def calc(self) -> Calc | None: ...
+
+
+E = TypeVar("E", bound=Earlier)
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _QUOTES = dict.fromkeys(map(ord, "\"'`“”‘’「」『』〝〞＂＇"))
@@ -182,17 +198,18 @@ def pair_years(items: Sequence[T], identify: Callable[[Any], Identity | None] = 
     the code matches, else by name (:func:`same_unit`). An item is left unpaired when its
     previous year is missing or ambiguous (two candidates, e.g. the same unit's previous year
     submitted twice): a wrong pair is worse than none."""
-    ids = [identify(x) for x in items]
+    known = [(x, who) for x in items if (who := identify(x)) is not None]
     out: list[tuple[T, T]] = []
-    for i, me in enumerate(ids):
-        if me is None or me.year is None:
+    for item, me in known:
+        if me.year is None:
             continue
-        earlier = [j for j, other in enumerate(ids)
-                   if other is not None and other.year == me.year - 1 and refusal(me, other) is None]
-        by_code = [j for j in earlier if me.code_key and me.code_key == ids[j].code_key]  # type: ignore[union-attr]
+        earlier = [(x, other) for x, other in known
+                   if other.year == me.year - 1 and refusal(me, other) is None]
+        by_code = [(x, other) for x, other in earlier
+                   if me.code_key and me.code_key == other.code_key]
         chosen = by_code or earlier
         if len(chosen) == 1:
-            out.append((items[i], items[chosen[0]]))
+            out.append((item, chosen[0][0]))
     return out
 
 
@@ -232,15 +249,15 @@ def _unique(indicators: Sequence[IndicatorCalc]) -> dict[str, IndicatorCalc]:
     return {k: v[0] for k, v in seen.items() if len(v) == 1}
 
 
-def accept_previous(sub: Submission, earlier: T | None) -> tuple[T | None, str | None]:
+def accept_previous(sub: Submission, earlier: E | None) -> tuple[E | None, str | None]:
     """``earlier`` (an Evaluation) when it is ``sub``'s unit's previous year, else None and
     why not (in Chinese: the earlier file could not be evaluated, another unit, another year)."""
     if earlier is None:
         return None, None
-    name = Path(getattr(earlier, "path", "")).name or "上年文件"
-    if getattr(earlier, "calc", None) is None:
+    name = Path(earlier.path).name or "上年文件"
+    if earlier.calc is None:
         return None, f"上年文件 {name} 无法审核，未与上年比对"
-    why = refusal(identity(sub), identity(earlier.submission))  # type: ignore[attr-defined]
+    why = refusal(identity(sub), identity(earlier.submission))
     if why:
         return None, f"上年文件 {name} {why}，未与上年比对"
     return earlier, None

@@ -5,6 +5,8 @@
 - 2022_市中区经济合作局.xlsx: the 2022 self-evaluation of the 乐山市市中区经济合作局, filled
   with every figure of its published report (seed_report.txt); values the report does not
   give are filled plausibly, and each value's source is listed in README.md.
+- 2021_市中区经济合作局.xlsx: the same unit's 2021 submission, with made-up but plausible
+  figures, to compare the 2022 sample with its previous year (``check --previous``).
 - 2022_clean_example.xlsx: a department with consistent figures (no finding at warning level).
 - 2022_messy_example.xlsx: a department whose workbook trips many rules.
 """
@@ -25,6 +27,7 @@ from xlsxperf import schema as S  # noqa: E402
 from xlsxperf.fill import Formula, fill_workbook  # noqa: E402
 
 SEED_FILE = "2022_市中区经济合作局.xlsx"
+SEED_2021_FILE = "2021_市中区经济合作局.xlsx"
 CLEAN_FILE = "2022_clean_example.xlsx"
 MESSY_FILE = "2022_messy_example.xlsx"
 
@@ -189,6 +192,83 @@ def seed_data() -> tuple[dict[str, V], list[dict[str, V]], list[dict[str, V]]]:
     return fields, projects, indicators
 
 
+def seed_2021_data() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The seed unit's 2021 submission. Made up: no 2021 report is on file. The figures are
+    plausible and consistent (every total adds up), the unit and its staff are the 2022
+    sample's, and 招商引资签约总金额 achieved 150 亿元 against a 2022 target of 130 亿元."""
+    fields = {
+        "unit_name": "乐山市市中区经济合作局", "supervisor": "乐山市市中区人民政府", "eval_year": 2021,
+        "filler": "王丽", "phone": "0833-2123456", "fill_date": date(2022, 5, 20), "sub_units": 1,
+        "quota_admin": 9, "quota_institution": 0, "quota_worker": 1, "quota_total": 10,
+        "staff_admin": 9, "staff_institution": 8, "staff_worker": 1, "staff_total": 18,
+        "flow_start": 17, "flow_in": 1, "flow_hired": 0, "flow_out": 0, "flow_retired": 0,
+        "flow_other": 0,
+        "functions": "负责全区投资促进、招商引资、经济合作和公务接待工作；统筹指导全区投资促进工作，"
+                     "牵头重大招商引资项目的促进和落实。",
+        "tasks": "一是保证机关基本运转；二是围绕主导产业开展精准招商；三是做好重大项目跟踪服务和公务接待。",
+        "goals": "全年招商引资签约总金额不低于 120 亿元，省外产业项目新增实际到位资金不低于 65 亿元，"
+                 "招商企业满意度不低于 90%。",
+        "income_general_budget": D("398.62"), "income_gov_fund": D("0.00"),
+        "income_state_capital": D("0.00"), "income_fiscal_special": D("0.00"),
+        "income_unit_funds": D("0.00"), "income_other": D("0.00"), "income_total": D("398.62"),
+        "exp_basic": D("262.40"), "exp_personnel": D("215.10"), "exp_public": D("47.30"),
+        "exp_project": D("136.22"), "exp_total": D("398.62"),
+        "balance_start": D("0.00"), "balance_end": D("0.00"),
+        "exec_basic_initial": D("250.00"), "exec_basic_budget": D("262.40"),
+        "exec_basic_actual": D("262.40"), "exec_basic_rate": D("100.00"),
+        "exec_project_initial": D("140.00"), "exec_project_budget": D("150.30"),
+        "exec_project_actual": D("136.22"), "exec_project_rate": D("90.63"),
+        "exec_project_reason": "部分招商活动受疫情影响推迟，未执行资金 14.08 万元已由财政收回。",
+        "exec_total_initial": D("390.00"), "exec_total_budget": D("412.70"),
+        "exec_total_actual": D("398.62"), "exec_total_rate": D("96.59"),
+        "budget_weight": D(10), "budget_score": D("9.66"),
+        "self_total": D("98.99"), "self_grade": "优",
+        "conclusion": "2021年我局较好地完成了年度招商引资任务，预算执行总体平稳，自评得分98.99分，等级为优。",
+        "problems": "1. 绩效目标设置不够细化。部分指标以往年完成数为基础设定，对工作的引导作用不强。\n"
+                    "2. 项目支出执行不均衡。受疫情影响，部分招商活动推迟开展，上半年支出进度偏慢。",
+        "suggestions": "1. 细化年度绩效目标，结合全区招商引资形势合理确定指标值。\n"
+                       "2. 加强项目支出进度管理，按季度跟踪预算执行情况，及时调整支出计划。",
+        "application": "自评结果已在部门网站公开，并作为2022年预算编制和绩效目标设定的参考。",
+    }
+    recalled = "，未执行资金已由财政收回。"
+    projects = [
+        {"seq": 1, "name": "招商服务中心公务接待经费", "category": "特定目标类", "initial": D("20.00"),
+         "budget": D("20.00"), "actual": D("16.80"), "rate": D("84.00"), "balance": D("0.00"),
+         "reason": "公务接待按实际列支" + recalled},
+        {"seq": 2, "name": "对外劳务平台运行经费", "category": "特定目标类", "initial": D("10.00"),
+         "budget": D("10.00"), "actual": D("8.92"), "rate": D("89.20"), "balance": D("0.00"),
+         "reason": "平台运行费用按实际结算" + recalled},
+        {"seq": 3, "name": "招商引资业务开展保障经费", "category": "特定目标类", "initial": D("40.00"),
+         "budget": D("40.00"), "actual": D("35.70"), "rate": D("89.25"), "balance": D("0.00"),
+         "reason": "部分外出招商活动推迟" + recalled},
+        {"seq": 4, "name": "编外聘用人员经费", "category": "人员类", "initial": D("45.00"),
+         "budget": D("48.00"), "actual": D("48.00"), "rate": D("100.00"), "balance": D("0.00")},
+        {"seq": 5, "name": "机关运转保障经费", "category": "运转类", "initial": D("25.00"),
+         "budget": D("32.30"), "actual": D("26.80"), "rate": D("82.97"), "balance": D("0.00"),
+         "reason": "运转经费按实际需要支出" + recalled},
+    ]
+
+    def ind(level1: str, level2: str, name: str, target: D, unit: str, actual: D, weight: D,
+            score: D, reason: str | None = None) -> dict[str, Any]:
+        row = {"level1": level1, "level2": level2, "name": name, "nature": "≥", "target": target,
+               "unit": unit, "actual": actual, "weight": weight, "score": score}
+        return {**row, "reason": reason} if reason else row
+
+    out, eff = "产出指标", "效益指标"
+    indicators = [
+        ind(out, "数量指标", "招商引资签约总金额", D(120), "亿元", D(150), D(15), D(15)),
+        ind(out, "数量指标", "省外产业项目新增实际到位资金", D(65), "亿元", D(72), D(15), D(15)),
+        ind(out, "数量指标", "实际利用外资", D("0.6"), "亿元", D("0.7"), D(10), D(10)),
+        ind(out, "数量指标", "外商直接到资（FDI）", D(350), "万美元", D(352), D(10), D(10)),
+        ind(eff, "经济效益指标", "招商引资签约项目数", D(15), "个", D(16), D(10), D(10)),
+        ind(eff, "社会效益指标", "“走出去”“请进来”招商引资活动", D(250), "次", D(268), D(10), D(10)),
+        ind(eff, "可持续影响指标", "重点在谈“553”企业项目", D(15), "个", D(14), D(10), D("9.33"),
+            "部分项目受疫情影响仍在洽谈，已列入下年跟踪清单。"),
+        ind("满意度指标", "服务对象满意度指标", "招商企业满意度", D(90), "%", D(90), D(10), D(10)),
+    ]
+    return fields, projects, indicators
+
+
 def clean_data() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     fields = {
         "unit_name": "示例市示例区统计局", "unit_code": "900101", "supervisor": "示例区人民政府",
@@ -347,8 +427,22 @@ the workbooks.
 | 文件 | 内容 |
 |---|---|
 | `2022_市中区经济合作局.xlsx` | 乐山市市中区经济合作局 2022 年度部门整体支出绩效自评（`seed_report.txt` 为其公开报告全文） |
+| `2021_市中区经济合作局.xlsx` | 同一单位的 2021 年度自评表：**数字全部为虚构**（没有 2021 年度报告可依），用于上年对比 |
 | `2022_clean_example.xlsx` | 一个数据前后一致的部门：没有警告及以上的问题 |
 | `2022_messy_example.xlsx` | 一个错误百出的部门：触发大部分审核规则 |
+
+## 2021 年度样例（虚构）
+
+`2021_市中区经济合作局.xlsx` 的数字是编造的，只求合理、自洽（各项合计都对得上）：单位名称、
+主管部门、编制与 2022 年度样例相同，2021 年末实有 18 人、年末结转和结余 0 万元，正好是 2022 年度的
+期初数；“存在问题”“改进建议”与 2022 年度不同。八项绩效指标与 2022 年度同名，其中
+**招商引资签约总金额 2021 年完成 150 亿元**，高于 2022 年度的指标值 130 亿元，所以
+
+```bash
+xlsxperf check samples/2022_市中区经济合作局.xlsx --previous samples/2021_市中区经济合作局.xlsx
+```
+
+对该指标报 Y001“指标值低于上年实际完成值”，其他指标和上年对比规则不报。
 
 ## 经济合作局样例的每个值及其来源
 
@@ -366,6 +460,7 @@ def build(outdir: Path = HERE) -> list[Path]:
     fields, projects, indicators = seed_data()
     written = [fill_workbook(outdir / SEED_FILE, _plain(fields), _plain(projects),
                              _plain(indicators))]
+    written.append(fill_workbook(outdir / SEED_2021_FILE, *seed_2021_data()))
     written.append(fill_workbook(outdir / CLEAN_FILE, *clean_data()))
     mf, mp, mi, mt = messy_data()
     messy = fill_workbook(outdir / MESSY_FILE, mf, mp, mi, project_total=mt)

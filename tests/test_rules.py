@@ -102,6 +102,12 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("C002", _set(balance_end=D("0.00"), balance_start=D("-20.00")), (S.FINANCE, "B19")),
     ("C003", _set(report_text="2022 年度收入合计 560.00 万元。"), (S.CONCLUSION, "B10")),
     ("C004", _set(report_text="年末资金无结余。"), (S.CONCLUSION, "B10")),
+    # the Y rules need last year's workbook too: tests/test_yearly.py
+    ("Y001", None, (S.INDICATORS, "E9")),
+    ("Y002", None, (S.CONCLUSION, "B7")),
+    ("Y003", None, (S.INDICATORS, "C8")),
+    ("Y004", None, (S.BASIC, "B23")),
+    ("Y005", None, (S.FINANCE, "B18")),
 ]
 
 # changes within every rule's tolerance, or on the quiet side of a threshold

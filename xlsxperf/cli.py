@@ -100,13 +100,19 @@ def _common(func: Any) -> Any:
               help="Also write an evaluation workbook (评价结果) per submission into this folder.")
 @click.option("--annotate", "annotated", is_flag=True,
               help="With -o: also write a copy of each submission with its problems marked.")
+@click.option("--previous", "previous", type=click.Path(exists=True, dir_okay=False, readable=True),
+              help="The same unit's previous-year workbook, to compare with (上年对比).")
 def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | None,
-          outdir: str | None, annotated: bool) -> None:
+          outdir: str | None, annotated: bool, previous: str | None) -> None:
     """Check submissions and print their findings, metrics and scores.
+
+    With --previous, each FILE of the same unit and the following year is also compared with
+    last year's workbook (rules Y, the 上年对比 sheet); any other FILE is not, with a warning.
 
     \b
     Example:
         xlsxperf check 2022_经济合作局.xlsx
+        xlsxperf check 2022_经济合作局.xlsx --previous 2021_经济合作局.xlsx
         xlsxperf check --format json samples/*.xlsx > report.json
         xlsxperf check samples/*.xlsx -o 评价结果 --annotate
     """
@@ -116,7 +122,15 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
     if annotated and not outdir:
         raise UsageError("--annotate 需要同时给出 -o 输出文件夹（--annotate needs -o DIR）")
     config = _config(config_path)
-    evaluations = [evaluate(f, config) for f in files]
+    earlier = evaluate(previous, config) if previous else None
+    evaluations = [evaluate(f, config, earlier) for f in files]
+    for ev in evaluations:
+        if ev.previous_refused:
+            click.echo(f"xlsxperf: 警告：{ev.path}：{ev.previous_refused}（not compared with "
+                       f"{previous}: not the same unit's previous year）", err=True)
+        elif ev.previous is not None:
+            click.echo(f"{ev.path}：已与上年（{ev.previous.submission.year} 年度）{ev.previous.path} 比对",
+                       err=fmt == "json")
     if fmt == "json":
         click.echo(to_json(document(evaluations)))
     else:

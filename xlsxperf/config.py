@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .common_indicators import Scheme, parse_scheme
 from .model import Severity
 from .schema import LEVEL1
 
@@ -90,6 +91,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     source: str | None = None  # the file it came from
+    common_indicators: Scheme | None = None  # reference bands of the common indicators (复核参考)
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(p) for p in self.select):
@@ -149,7 +151,8 @@ def load_profile(name_or_path: str, base: Path | None = None, where: str = "prof
             raise ConfigError(f"{where}: 未知的评分口径 {name_or_path}：可用 {', '.join(PROFILES)} 或一个 TOML 文件路径"
                               f"（unknown profile {name_or_path!r})")
         data, where = _toml(path), str(path)
-    _check_keys(data, {"name", "title", "weights", "structure", "thresholds", "grades"}, where, "")
+    _check_keys(data, {"name", "title", "weights", "structure", "thresholds", "grades",
+                       "common_indicators"}, where, "")
     w = data.get("weights", {})
     _check_keys(w, {"budget", "total", *LEVEL1}, where, "weights")
     s = data.get("structure", {})
@@ -218,7 +221,8 @@ def build_config(user: dict[str, Any], source: Path | None, codes: Collection[st
     """A Config from the parsed user TOML ``user`` (from ``source``, for messages); rule codes
     in it must be among ``codes``."""
     where = str(source) if source else "defaults"
-    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits"}, where, "")
+    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits", "common_indicators"},
+                where, "")
 
     profile, pdata = load_profile(str(user.get("profile", "national")),
                                   source.parent if source else None, where)
@@ -256,4 +260,17 @@ def build_config(user: dict[str, Any], source: Path | None, codes: Collection[st
         ignore=prefixes("ignore"),
         limits=Limits(**kwargs.get("limits", {})),
         source=str(source) if source else None,
+        common_indicators=_common_indicators(user, pdata, where, profile.name),
     )
+
+
+def _common_indicators(user: dict[str, Any], pdata: dict[str, Any], where: str,
+                       profile: str) -> Scheme | None:
+    """The user's ``[common_indicators]``, else the profile's; None when neither has one."""
+    data, at = (user, where) if "common_indicators" in user else (pdata, f"profile {profile}")
+    if "common_indicators" not in data:
+        return None
+    try:
+        return parse_scheme(data["common_indicators"], at)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None

@@ -1,5 +1,6 @@
 """What a rule may look at besides the submission: the settings, the computed figures, the
-report text as checked against them, and today's date."""
+report text as checked against them, today's date, and the same unit's previous year (None
+when no earlier submission is paired with this one)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .calc import Calc
     from .config import Config
+    from .history import Previous
     from .narrative import Narrative
 
 
@@ -19,3 +21,4 @@ class Context:
     calc: Calc
     narrative: Narrative
     today: date
+    previous: Previous | None = None

@@ -3,7 +3,9 @@
 :func:`evaluate_submission` is pure: it computes the figures (:mod:`xlsxperf.calc`), checks the
 report text against them (:mod:`xlsxperf.narrative`) and runs every enabled rule, each on its
 own, so that a rule that fails costs that rule only (finding S007). :func:`evaluate` is the
-one-call entry point: path in, Evaluation out, within the configured limits.
+one-call entry point: path in, Evaluation out, within the configured limits. Given the same
+unit's previous year (an earlier Evaluation, or its path), the year-over-year checks (Y) run
+too; an earlier workbook of another unit or year is not paired, and ``previous_refused`` says why.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .calc import Calc, IndicatorCalc, ProjectCalc, compute
 from .config import Config, default_config
 from .context import Context
 from .files import file_sha256
+from .history import Previous, accept_previous
 from .messages import error_detail
 from .metrics import MetricValue
 from .model import Finding, Severity, Status, Submission
@@ -39,6 +42,8 @@ class Evaluation:
     status: Status = Status.OK
     sha256: str | None = None
     narrative: Narrative | None = None  # the report text's figures and claims, checked
+    previous: Evaluation | None = None  # the same unit's previous year, when paired
+    previous_refused: str | None = None  # why an earlier workbook given was not paired
 
     @property
     def path(self) -> str:
@@ -119,8 +124,10 @@ def run_rules(sub: Submission, ctx: Context) -> list[Finding]:
 
 
 def evaluate_submission(sub: Submission, config: Config | None = None,
-                        today: date | None = None) -> Evaluation:
-    """Check ``sub``: compute its figures, check its text, run every enabled rule."""
+                        today: date | None = None, previous: Evaluation | None = None
+                        ) -> Evaluation:
+    """Check ``sub``: compute its figures, check its text, run every enabled rule (with
+    ``previous``, the same unit's previous year, when it is one)."""
     config = config or default_config()
     if not sub.readable:
         status = Status.INVALID if any(f.code == "S002" for f in sub.findings) else Status.ERROR
@@ -128,16 +135,24 @@ def evaluate_submission(sub: Submission, config: Config | None = None,
     calc = compute(sub, config)
     findings = list(sub.findings)
     narrative = _narrative(sub, calc, findings)
-    findings += run_rules(sub, Context(config, calc, narrative, today or date.today()))
-    return Evaluation(sub, calc, finalize(findings, config), narrative=narrative)
+    earlier, refused = accept_previous(sub, previous)
+    last = Previous(earlier.path, earlier.submission, earlier.calc) if earlier and earlier.calc else None
+    findings += run_rules(sub, Context(config, calc, narrative, today or date.today(), last))
+    return Evaluation(sub, calc, finalize(findings, config), narrative=narrative,
+                      previous=earlier, previous_refused=refused)
 
 
-def evaluate(path: str | Path, config: Config | None = None) -> Evaluation:
-    """Read and evaluate one workbook within ``config.limits``. Never raises for a bad file."""
+def evaluate(path: str | Path, config: Config | None = None,
+             previous: Evaluation | str | Path | None = None) -> Evaluation:
+    """Read and evaluate one workbook within ``config.limits``. Never raises for a bad file.
+
+    ``previous``: the same unit's previous year (an Evaluation, or a path evaluated first)."""
     config = config or default_config()
+    if isinstance(previous, (str, Path)):
+        previous = evaluate(previous, config)
     sub = read_submission(path, config.limits)
     try:
-        ev = evaluate_submission(sub, config)
+        ev = evaluate_submission(sub, config, previous=previous)
     except Exception as e:  # a value no computation expected: the file still gets an answer
         log.error("internal error while checking %s", path, exc_info=e)
         detail = error_detail(e)

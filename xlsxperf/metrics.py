@@ -228,6 +228,25 @@ def _staff_total(prefix: str, label: str, words: str) -> Metric:
                   _field_sum(names), _sum_formula(names), places=None, typed=f"{prefix}_total")
 
 
+def _metric_ratio(part: str, whole: str) -> Exact:
+    """part ÷ whole × 100 of two metrics computed before."""
+    def exact(b: Basis) -> MetricValue:
+        p, w = b.values.get(part), b.values.get(whole)
+        return ratio(p, w) if isinstance(p, Decimal) and isinstance(w, Decimal) else None
+
+    return exact
+
+
+def _adjustment(b: Basis) -> MetricValue:
+    initial, budget = b.amount("exec_total_initial"), b.amount("exec_total_budget")
+    return ratio(budget - initial, initial) if initial is not None and budget is not None else None
+
+
+def _adjustment_formula(src: Sources, b: Basis) -> str | None:
+    initial, budget = src.field_ref("exec_total_initial"), src.field_ref("exec_total_budget")
+    return X.share(f"({budget}-{initial})", initial) if initial and budget else None
+
+
 def _budget_score(b: Basis) -> MetricValue:
     actual, budget = b.amount("exec_total_actual"), b.amount("exec_total_budget")
     if actual is None or budget is None or budget <= 0:
@@ -287,12 +306,20 @@ METRICS: tuple[Metric, ...] = (
     _expenditure_share("basic", "基本支出"),
     _expenditure_share("project", "项目支出"),
     *(_execution_rate(row, label) for row, label in S.EXECUTION.rows),
+    Metric("execution.adjustment_rate_pct", "预算调整率",
+           "（合计全年预算数 − 合计年初预算数）÷ 合计年初预算数 × 100%", "%", _adjustment,
+           _adjustment_formula, at=_field_cell("exec_total_budget")),
     *(_category_rate(label, key) for label, key in S.CATEGORY_KEYS.items()),
     Metric("balance.rate_pct", "结转结余率", "年末结转和结余 ÷ 预算执行表合计全年预算数 × 100%", "%",
            lambda b: ratio(b.amount("balance_end"), b.amount("exec_total_budget")),
            _share_formula("balance_end", "exec_total_budget"), at=_field_cell("balance_end")),
     _staff_total("quota", "核定编制合计", "行政编制 + 事业编制 + 工勤编制"),
     _staff_total("staff", "期末实有人数合计", "实有行政 + 事业 + 工勤人员"),
+    Metric("staff.control_rate_pct", "人员控制率", "期末实有人数合计 ÷ 核定编制合计 × 100%", "%",
+           _metric_ratio("staff.actual_total", "staff.quota_total"),
+           lambda src, b: X.share(src.metric_ref("staff.actual_total"),
+                                  src.metric_ref("staff.quota_total")),
+           at=_field_cell("staff_total")),
     Metric("score.budget_computed", "预算执行率得分",
            "min(权重, 预算执行率 × 权重)，执行率 = 合计全年执行数 ÷ 全年预算数", "分",
            _budget_score, _budget_score_formula, typed="budget_score"),

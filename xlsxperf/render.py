@@ -25,18 +25,31 @@ def file_document(ev: Evaluation) -> dict[str, Any]:
         "sha256": ev.sha256,
         "status": ev.status,
         "unit": {"name": sub.unit_name, "code": sub.get("unit_code"), "year": sub.year},
+        "supervisor": sub.get("supervisor"),
         "template_version": sub.template_version,
         "metrics": {},
         "projects": [],
         "indicators": [],
         "findings": [f.to_dict() for f in ev.findings],
         "counts": {s.value: ev.count(s) for s in Severity},
+        "previous": previous_document(ev.previous),
+        "previous_refused": ev.previous_refused,
     }
     if ev.calc is not None:
         doc["metrics"] = {k: json_number(v) for k, v in ev.calc.metrics.items()}
         doc["projects"] = [p.to_dict() for p in ev.calc.projects]
         doc["indicators"] = [i.to_dict() for i in ev.calc.indicators]
     return doc
+
+
+def previous_document(prev: Evaluation | None) -> dict[str, Any] | None:
+    """The same unit's previous year compared with (None when none is paired)."""
+    if prev is None:
+        return None
+    sub = prev.submission
+    return {"path": prev.path, "sha256": prev.sha256, "year": sub.year,
+            "unit": {"name": sub.unit_name, "code": sub.get("unit_code")},
+            "metrics": {k: json_number(v) for k, v in prev.metrics.items()}}
 
 
 def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:

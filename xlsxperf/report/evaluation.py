@@ -32,7 +32,7 @@ from .. import schema as S
 from .._version import __version__
 from ..model import Finding, Severity, Status
 from ..schema import Kind
-from . import narrative_sheet, prose
+from . import narrative_sheet, previous, prose
 from .computed import FIRST_ROW, METRICS_SHEET, MetricRow, metric_cells, plan_metrics
 from .echo import Echo, EchoSheet, Entry, cached
 from .styles import (
@@ -111,6 +111,7 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None,
         finding_sheets = tuple(dict.fromkeys(f.sheet for f in ev.findings if f.sheet and f.cell))
         book.echo = Echo(ev.submission, ev.calc, set(REPORT_SHEETS), metric_cells(), finding_sheets)
         book.rows = plan_metrics(ev.submission, ev.calc, book.echo, config.grades)
+        previous.write(wb, book.st, ev, book.echo, config)  # 复核参考, 上年对比
         echo_ws = {es.source: wb.add_worksheet(es.name) for es in book.echo.sheets.values()}
         _metrics_sheet(book, sheets[METRICS_SHEET])
         _draft_sheet(book, sheets[DRAFT], config.thresholds.reason_below_pct)

@@ -1,14 +1,23 @@
 """The rule catalogue (审核规则): one registry, one small function per rule.
 
 Each family of rules is one module (structure, filling, totals, ratios, performance,
-consistency, narrative); each rule is one decorated function whose docstring is its
+consistency, narrative, yearly); each rule is one decorated function whose docstring is its
 documentation. Importing this package registers every rule. Codes are a contract: they are
 never renamed or reused.
 """
 
 from __future__ import annotations
 
-from . import consistency, filling, narrative, performance, ratios, structure, totals  # noqa: F401
+from . import (  # noqa: F401
+    consistency,
+    filling,
+    narrative,
+    performance,
+    ratios,
+    structure,
+    totals,
+    yearly,
+)
 from .registry import FAMILIES, ORDER, REGISTRY, Rule, declare, make, rule
 
 __all__ = ["FAMILIES", "ORDER", "REGISTRY", "Rule", "codes", "declare", "load_all", "make", "rule"]

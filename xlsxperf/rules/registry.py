@@ -35,6 +35,7 @@ FAMILIES = {
     "R": ("比率", "Ratios"),
     "P": ("绩效评分", "Performance scores"),
     "C": ("一致性", "Consistency"),
+    "Y": ("上年对比", "Year over year"),
 }
 
 

@@ -17,6 +17,9 @@ picks a profile and overrides any of its values::
     [rules.severity]
     P005 = "info"
 
+    [review]                      # 审核结论 from the findings
+    return_errors = 1
+
 Any key the tool does not know is a usage error, so a typo never silently does nothing.
 """
 
@@ -66,6 +69,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Review:
+    """How the findings decide the 审核结论 (退回修改 / 修改后通过 / 通过).
+
+    退回修改 when the errors reach ``return_errors``, or the warnings reach ``return_warnings``,
+    or any finding's code starts with one of ``return_codes`` (0 and () switch a test off);
+    修改后通过 when there is any error, or the warnings reach ``revise_warnings``; else 通过.
+    """
+
+    return_errors: int = 1
+    return_warnings: int = 0
+    revise_warnings: int = 1
+    return_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -86,6 +104,7 @@ class Config:
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    review: Review = field(default_factory=Review)
     source: str | None = None  # the file it came from
 
     def enabled(self, code: str) -> bool:
@@ -190,6 +209,28 @@ def _apply(data: dict[str, Any], where: str, cfg: dict[str, Any]) -> None:
         cfg["limits"] = {**cfg.get("limits", {}), **limits}
 
 
+def _review(table: Any, where: str, codes: Any) -> Review:
+    """The [review] section: counts are whole numbers ≥ 0, codes are rule codes or prefixes."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [review] 应为一个表（[review] must be a table）")
+    _check_keys(table, set(Review.__dataclass_fields__), where, "review")
+    counts: dict[str, Any] = {}
+    for key in ("return_errors", "return_warnings", "revise_warnings"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where}: review.{key} 应为不小于 0 的整数，实际为 {value!r}"
+                                  f"（{key} must be a whole number ≥ 0）")
+            counts[key] = value
+    items = table.get("return_codes", [])
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ConfigError(f"{where}: review.return_codes 应为规则代码列表，如 [\"P002\", \"C004\"]")
+    for item in items:
+        if not any(c.startswith(item.upper()) for c in codes):
+            raise ConfigError(f"{where}: review.return_codes 中的 {item} 不是规则代码或前缀（unknown rule）")
+    return Review(**counts, return_codes=tuple(i.upper() for i in items))
+
+
 def load_config(path: str | Path | None = None, cwd: Path | None = None) -> Config:
     """The configuration from ``path``, else ``xlsxperf.toml`` in ``cwd``, else the defaults."""
     source: Path | None = None
@@ -213,7 +254,7 @@ def build_config(user: dict[str, Any], source: Path | None) -> Config:
     from .rules import load_all
 
     where = str(source) if source else "defaults"
-    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits"}, where, "")
+    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits", "review"}, where, "")
 
     profile, pdata = load_profile(str(user.get("profile", "national")),
                                   source.parent if source else None, where)
@@ -251,5 +292,6 @@ def build_config(user: dict[str, Any], source: Path | None) -> Config:
         select=prefixes("select"),
         ignore=prefixes("ignore"),
         limits=Limits(**kwargs.get("limits", {})),
+        review=_review(user.get("review", {}), where, codes),
         source=str(source) if source else None,
     )

@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     from .styles import Styles
 
 SHEET = "报告核对"
-FIGURE_COLUMNS = (("序号", 6), ("栏目", 24), ("语句", 46), ("报告中的数字", 13), ("对应的项目", 26),
-                  ("填报数据", 15), ("数据位置", 16), ("核对结果", 10), ("说明", 22), ("键名", 30))
+FIGURE_COLUMNS = (("序号", 5), ("栏目", 22), ("语句", 30), ("报告中的数字", 11), ("对应的项目", 16),
+                  ("填报数据", 12), ("数据位置", 14), ("核对结果", 9), ("说明", 14), ("键名", 30))
+PRINTED = 9  # the key is for programs: on screen only
+# A linked cell's text is not wrapped by LibreOffice: 栏目 and 数据位置 are wide enough for theirs.
 # The claims sit on the same columns: (title, first column, last column)
 CLAIM_COLUMNS = (("序号", 0, 0), ("栏目", 1, 1), ("语句", 2, 2), ("表述", 3, 3), ("数据情况", 4, 5),
                  ("数据位置", 6, 6), ("核对结果", 7, 7))
@@ -46,7 +48,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     """Fill ``ws`` with the figures and claims of ``ev``'s text fields."""
     assert ev.calc is not None
     found = ev.calc.narrative
-    last = len(FIGURE_COLUMNS) - 1
+    last = PRINTED - 1
     for c, (_, w) in enumerate(FIGURE_COLUMNS):
         ws.set_column(c, c, w)
     counts = {v: sum(1 for f in found.figures if f.verdict == v) for v in (VERIFIED, MISMATCH, UNBOUND)}
@@ -54,12 +56,14 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
                f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题）。"
                "数字按其前面的文字对应到填报数据，按报告数字本身的精度比较。")
     _banner(ws, st, 0, "报告核对", "title", last, 28)
-    _banner(ws, st, 1, summary, "wrapnote", last, row_height([(summary, 180)]))
+    _banner(ws, st, 1, summary, "wrapnote", last,
+            row_height([(summary, sum(w for _, w in FIGURE_COLUMNS[:PRINTED]))]))
 
     row = _heading(ws, st, 3, "一、数字核对", last)
     header = row
     for c, (h, _) in enumerate(FIGURE_COLUMNS):
         ws.write_string(row, c, h, st("header"))
+    ws.set_row(row, row_height(list(FIGURE_COLUMNS)))
     row += 1
     for n, f in enumerate(found.figures, start=1):
         _figure_row(ws, st, echo, row, n, f)
@@ -68,7 +72,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _banner(ws, st, row, "文字栏目中没有找到数字（报告正文未填写时，只核对其他文字栏目）。", "text", last)
         row += 1
     else:
-        ws.autofilter(header, 0, row - 1, last)
+        ws.autofilter(header, 0, row - 1, len(FIGURE_COLUMNS) - 1)
 
     row = _heading(ws, st, row + 1, "二、表述核对", last)
     for h, first, end in CLAIM_COLUMNS:
@@ -83,6 +87,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _banner(ws, st, row, "文字栏目中没有“无结余”“全面实现”“全额执行”之类可以核对的表述。", "text", last)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, landscape=True, repeat=(header, header))
+    ws.print_area(0, 0, row, last)
 
 
 def _banner(ws: Any, st: Styles, row: int, text: str, role: str, last: int,

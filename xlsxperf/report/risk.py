@@ -14,7 +14,7 @@ Pure functions over the files' JSON documents (``xlsxperf.render.file_document``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -101,7 +101,7 @@ def assess(doc: Mapping[str, Any]) -> Risk | None:
     return Risk(points, tuple(reasons))
 
 
-def ranked(docs: list[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Risk | None]]:
+def ranked(docs: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Risk | None]]:
     """Evaluated submissions by risk, highest first (ties: lower computed score first), then
     the files that could not be evaluated."""
     pairs = [(d, assess(d)) for d in docs]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..model import Severity
@@ -18,8 +19,8 @@ WORKBOOK_OPTIONS = {
 
 # Marked cells must stand out from the template's light-yellow input cells (FFF7D6) on screen
 # and on paper: red, orange and blue, each with a darker border and text colour of its own.
-SEVERITY_FILL = {Severity.ERROR: "#FF7C80", Severity.WARNING: "#F4B084", Severity.INFO: "#9BC2E6"}
-SEVERITY_FONT = {Severity.ERROR: "#5E0000", Severity.WARNING: "#4D2200", Severity.INFO: "#0B2F57"}
+SEVERITY_FILL = {Severity.ERROR: "#FF5A5A", Severity.WARNING: "#F4B084", Severity.INFO: "#9BC2E6"}
+SEVERITY_FONT = {Severity.ERROR: "#3F0000", Severity.WARNING: "#4D2200", Severity.INFO: "#0B2F57"}
 SEVERITY_BORDER = {Severity.ERROR: "#C00000", Severity.WARNING: "#C55A11", Severity.INFO: "#2E75B6"}
 SEVERITY_COLOUR_ZH = {Severity.ERROR: "红色", Severity.WARNING: "橙色", Severity.INFO: "蓝色"}
 INPUT_FILL = "#FFF7D6"  # the template's input cells (xlsxperf.template)
@@ -121,7 +122,7 @@ def line_height(font_size: float = FONT_SIZE) -> float:
     return font_size * 1.4
 
 
-def row_height(cells: list[tuple[str, float]], font_size: float = FONT_SIZE,
+def row_height(cells: Sequence[tuple[str, float]], font_size: float = FONT_SIZE,
                minimum: float = 15.0) -> float:
     """The height in points that shows every wrapped text of a row (``(text, width)`` pairs,
     widths in column units); rows with wrapped text are not resized by every spreadsheet

@@ -16,6 +16,7 @@ Sheets, each printable on A4 landscape:
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ SUMMARY = "汇总"
 DISTRIBUTION = "得分分布"
 BAD_FILL = "#F8CBAD"
 DUPLICATE_FILL = "#FFE699"
+BAD: dict[str, Any] = {"bg_color": BAD_FILL, "pattern": 1}
+DUPLICATE: dict[str, Any] = {"bg_color": DUPLICATE_FILL, "pattern": 1}
 
 # header, width, printed; the printed columns first (A:J), then the screen-only ones (K:Q)
 OVERVIEW_COLUMNS = (
@@ -138,11 +141,11 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     return Path(path)
 
 
-def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> str:
+def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> str:
     decision = decide_document(d, s.config.review)
     if decision is None:
         label = Status(d["status"]).zh
-        s.text(ws, r, c, label, "data", bg_color=BAD_FILL, pattern=1, text_wrap=True)
+        s.text(ws, r, c, label, "data", text_wrap=True, **BAD)
         return label
     s.text(ws, r, c, decision.verdict.value, "data", bold=True, align="center",
            bg_color=VERDICT_FILL[decision.verdict], pattern=1)
@@ -168,7 +171,7 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
         else:
             ws.write_blank(r, 0, None, s.fmt("data"))
         name = unit.get("name") or ""
-        s.text(ws, r, 1, name, **({"bg_color": DUPLICATE_FILL, "pattern": 1} if dups else {}))
+        s.text(ws, r, 1, name, "text", **(DUPLICATE if dups else {}))
         s.number(ws, r, 2, unit.get("year"), "0")
         s.number(ws, r, 3, m.get("score.computed"), "0.00")
         s.text(ws, r, 4, m.get("grade.computed") or "", "data", align="center")
@@ -185,8 +188,7 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
         s.number(ws, r, 13, m.get("expenditure.total"), "#,##0.00")
         s.text(ws, r, 14, Path(d["path"]).name)
         if dups:
-            s.text(ws, r, 15, "同单位同年度重复：" + "、".join(Path(p).name for p in dups),
-                   bg_color=DUPLICATE_FILL, pattern=1)
+            s.text(ws, r, 15, "同单位同年度重复：" + "、".join(Path(p).name for p in dups), "text", **DUPLICATE)
         else:
             ws.write_blank(r, 15, None, s.fmt())
         _link(s, ws, r, 16, d)
@@ -245,7 +247,7 @@ def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Sk
     rows += [(str(o.path), "未审核", o.reason) for o in others]
     for path, status, reason in rows:
         s.text(ws, r, 0, path)
-        s.text(ws, r, 1, status, bg_color=BAD_FILL, pattern=1)
+        s.text(ws, r, 1, status, "text", **BAD)
         s.text(ws, r, 2, reason)
         ws.set_row(r, row_height([(path, 44), (status, 14), (reason, 50)], font_size=SIZE, minimum=16))
         r += 1
@@ -290,8 +292,8 @@ def files(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
         s.text(ws, r, 0, texts[0])
         s.number(ws, r, 1, unit.get("year"), "0")
         s.text(ws, r, 2, texts[1])
-        s.text(ws, r, 3, texts[2], **({} if d["status"] == Status.OK else {"bg_color": BAD_FILL, "pattern": 1}))
-        s.text(ws, r, 4, texts[3], **({"bg_color": DUPLICATE_FILL, "pattern": 1} if dups else {}))
+        s.text(ws, r, 3, texts[2], "text", **({} if d["status"] == Status.OK else BAD))
+        s.text(ws, r, 4, texts[3], "text", **(DUPLICATE if dups else {}))
         _link(s, ws, r, 5, d)
         ws.set_row(r, row_height([(texts[0], 22), (texts[1], 44), (texts[2], 10), (texts[3], 22)],
                                  font_size=SIZE, minimum=16))

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from ..model import Severity, Status
+from .styles import SEVERITY_FILL
 
 if TYPE_CHECKING:
     from ..config import Review
@@ -23,7 +24,8 @@ class Verdict(StrEnum):
     RETURN = "退回修改"
 
 
-VERDICT_FILL = {Verdict.PASS: "#C6EFCE", Verdict.REVISE: "#F4B084", Verdict.RETURN: "#FF7C80"}
+VERDICT_FILL = {Verdict.PASS: "#C6EFCE", Verdict.REVISE: SEVERITY_FILL[Severity.WARNING],
+                Verdict.RETURN: SEVERITY_FILL[Severity.ERROR]}
 
 
 @dataclass(frozen=True)

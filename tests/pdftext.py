@@ -32,6 +32,10 @@ class Word:
     def height(self) -> float:
         return self.y1 - self.y0
 
+    @property
+    def centre(self) -> float:
+        return (self.y0 + self.y1) / 2
+
 
 @dataclass
 class Page:
@@ -42,10 +46,12 @@ class Page:
 
     @property
     def text(self) -> str:
-        """The page's words in reading order, one line per printed line."""
+        """The page's words in reading order, one line per printed line: words whose vertical
+        centres lie within half a word's height of each other (a large word centred in its row
+        stays on the row's line)."""
         lines: list[list[Word]] = []
-        for w in sorted(self.words, key=lambda w: (round(w.y0), w.x0)):
-            if lines and abs(lines[-1][0].y0 - w.y0) < 2:
+        for w in sorted(self.words, key=lambda w: (w.centre, w.x0)):
+            if lines and abs(lines[-1][0].centre - w.centre) < min(lines[-1][0].height, w.height) / 2:
                 lines[-1].append(w)
             else:
                 lines.append([w])

@@ -165,8 +165,10 @@ def test_completion_chart_has_a_reference_line_and_whole_names(written: dict) ->
 
 def test_wrap_breaks_names_by_width() -> None:
     assert wrap("招商引资签约总金额", 8) == "招商引资\n签约总金\n额"
-    assert all(text_units(line) <= 8 for line in wrap("“走出去”“请进来”招商引资活动", 8).splitlines())
+    assert all(text_units(line) <= 10 for line in wrap("“走出去”“请进来”招商引资活动", 10).splitlines())
     assert wrap("FDI", 8) == "FDI"
+    assert wrap("重点在谈“553”企业项目", 10) == "重点在谈\n“553”企\n业项目"  # no line ends with “
+    assert wrap("“走出去”“请进来”招商引资活动", 10).splitlines()[:2] == ["“走出去”", "“请进来”"]
 
 
 # -- long texts on the echo sheets ---------------------------------------------------------------

@@ -202,13 +202,22 @@ def nice_step(rough: float) -> float:
 # -- 绩效指标完成率 ---------------------------------------------------------------------------
 
 
+OPENING = "“‘（《「【(["  # never ends a line
+CLOSING = "”’）》」】)]，。、；：！？,.;:!?"  # never starts one
+
+
 def wrap(name: str, units: int) -> str:
-    """``name`` broken into lines of at most ``units`` width units (CJK characters count two)."""
+    """``name`` broken into lines of about ``units`` width units (CJK characters count two),
+    never after an opening quote or bracket, never before closing punctuation."""
     lines, line = [], ""
     for ch in name:
-        if line and text_units(line + ch) > units:
-            lines.append(line)
-            line = ""
+        if line and text_units(line + ch) > units and ch not in CLOSING:
+            carried = ""
+            while line and line[-1] in OPENING:
+                carried, line = line[-1] + carried, line[:-1]
+            if line:
+                lines.append(line)
+            line = carried
         line += ch
     return "\n".join([*lines, line])
 

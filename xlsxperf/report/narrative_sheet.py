@@ -26,7 +26,7 @@ from ..narrative import (
     Figure,
     tolerance_text,
 )
-from .styles import NOTE_COLOR, looks_like_formula, print_setup, row_height
+from .styles import NOTE_COLOR, link_units, looks_like_formula, print_setup, row_height
 
 if TYPE_CHECKING:
     from ..evaluate import Evaluation
@@ -37,7 +37,7 @@ SHEET = "报告核对"
 FIGURE_COLUMNS = (("序号", 5), ("栏目", 22), ("语句", 30), ("报告中的数字", 11), ("对应的项目", 16),
                   ("填报数据", 12), ("数据位置", 14), ("核对结果", 9), ("说明", 14), ("键名", 30))
 PRINTED = 9  # the key is for programs: on screen only
-# A linked cell's text is not wrapped by LibreOffice: 栏目 and 数据位置 are wide enough for theirs.
+MAX_PLACE_WIDTH = 40  # LibreOffice does not wrap a linked cell's text: 栏目 widens for its longest
 # The claims sit on the same columns: (title, first column, last column)
 CLAIM_COLUMNS = (("序号", 0, 0), ("栏目", 1, 1), ("语句", 2, 2), ("表述", 3, 3), ("数据情况", 4, 5),
                  ("数据位置", 6, 6), ("核对结果", 7, 7))
@@ -51,6 +51,8 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     last = PRINTED - 1
     for c, (_, w) in enumerate(FIGURE_COLUMNS):
         ws.set_column(c, c, w)
+    places = [_place_text(x.where, x.field_label) for x in [*found.figures, *found.claims]]
+    ws.set_column(1, 1, min(MAX_PLACE_WIDTH, max([FIGURE_COLUMNS[1][1]] + [link_units(p) + 2 for p in places])))
     counts = {v: sum(1 for f in found.figures if f.verdict == v) for v in (VERIFIED, MISMATCH, UNBOUND)}
     summary = (f"报告正文及其他文字栏目中共找到 {len(found.figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"
                f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题）。"
@@ -107,10 +109,14 @@ def _text(ws: Any, st: Styles, row: int, col: int, text: str, role: str = "text"
     ws.write_string(row, col, text, st(role, quote=looks_like_formula(text), **kw))
 
 
+def _place_text(cell: Cell | None, label: str = "") -> str:
+    return f"{label}（{cell}）" if label and cell else (label or (str(cell) if cell else "—"))
+
+
 def _place(ws: Any, st: Styles, echo: Echo | None, row: int, col: int, cell: Cell | None,
            label: str = "") -> str:
     """``label`` and the cell, linked to the cell's echo when there is one."""
-    text = f"{label}（{cell}）" if label and cell else (label or (str(cell) if cell else "—"))
+    text = _place_text(cell, label)
     first = cell.ref.split(",")[0] if cell else None
     target = echo.locate(cell.sheet, first) if echo and cell else None
     if target is not None:

@@ -190,12 +190,13 @@ def _scores(book: Book, page: Page) -> None:
         tref, tval = book.metric_ref(tkey, tcol)
         if book.rows is None:  # not evaluated: nothing to compare
             cref, cval, tref, tval = None, None, None, None
-        computed_fmt, declared_fmt = st("computed", num, bold=True), st("data", num)
+        align = {} if unit else {"align": "center"}  # a grade is a word: centred
+        computed_fmt, declared_fmt = st("computed", num, bold=True, **align), st("data", num, **align)
         ws.merge_range(r, 1, r, 2, "", computed_fmt)
         cells.formula(ws, r, 1, cref, cval if cref else "—", computed_fmt)
         cells.formula(ws, r, 3, tref, tval if tref else "—", declared_fmt)
         here, there = xl_rowcol_to_cell(r, 1), xl_rowcol_to_cell(r, 3)
-        diff_fmt = st("data", num)
+        diff_fmt = st("data", num, **align)
         ws.merge_range(r, 4, r, 5, "", diff_fmt)
         if cref and tref and isinstance(cval, float) and isinstance(tval, float):
             diff = float(Decimal(str(cval)) - Decimal(str(tval)))

@@ -111,6 +111,15 @@ def text_units(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 or ch in WIDE_PUNCTUATION else 1 for ch in text)
 
 
+LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
+
+
+def link_units(text: str) -> float:
+    """Width a linked text takes on one line: LibreOffice never wraps a hyperlink's text, so a
+    column holding links must be at least this wide (CJK at the width LibreOffice prints it)."""
+    return sum(LINK_CJK_UNITS if ord(ch) > 0x2E80 or ch in WIDE_PUNCTUATION else 1 for ch in text)
+
+
 def text_lines(text: str, width: float, font_size: float = FONT_SIZE) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` units wide, at ``font_size``."""
     per_line = max(1, int(width * FONT_SIZE / font_size) - 1)

@@ -24,7 +24,7 @@ from ..model import Severity, Status
 from . import cells, risk
 from .findings_sheet import rule_title
 from .grades import bands
-from .styles import WORKBOOK_OPTIONS, Styles, page_header, print_setup, row_height
+from .styles import WORKBOOK_OPTIONS, Styles, link_units, page_header, print_setup, row_height
 from .verdict import VERDICT_FILL, decide_document
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ OVERVIEW_COLUMNS = (
     ("重复提交", 24), ("评价结果", 36),
 )
 OVERVIEW_PRINTED = 10
+MAX_LINK_WIDTH = 60
 GRADE_COLUMN = "E"  # 计算等级, counted by 得分分布
 FINDING_COLUMNS = (("单位名称", 16), ("年度", 6), ("级别", 6), ("代码", 6), ("位置", 14), ("问题", 46),
                    ("应为", 11), ("实为", 11), ("规则", 24), ("文件", 28))
@@ -104,7 +105,7 @@ class Summary:
         ws.set_row(1, row_height([(note, widths)], font_size=SIZE, minimum=15))
         for c, (h, _) in enumerate(columns):
             self.text(ws, HEADER_ROW, c, h, "header")
-        ws.set_row(HEADER_ROW, row_height([(h, w) for h, w in columns], font_size=SIZE, minimum=18))
+        ws.set_row(HEADER_ROW, row_height([(h, w) for h, w in columns[:shown]], font_size=SIZE, minimum=18))
         return HEADER_ROW + 1
 
     def finish(self, ws: Any, last_row: int, columns: int, printed: int | None = None) -> None:
@@ -285,6 +286,8 @@ def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
 
 def files(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
     r = s.table(ws, "文件与链接", "每份填报表的文件位置、审核状态、重复提交情况和评价结果（点击打开）。", FILE_COLUMNS)
+    links = [link_units(d["output"]) + 2 for d in docs if d.get("output")]
+    ws.set_column(5, 5, min(MAX_LINK_WIDTH, max([FILE_COLUMNS[5][1]] + links)))  # links are not wrapped
     for d in docs:
         unit = d.get("unit") or {}
         dups = "、".join(Path(p).name for p in d.get("duplicate_of") or [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -102,13 +103,14 @@ class Styles:
 MAX_ROW_HEIGHT = 409  # points, Excel's limit for one row
 
 
-WIDE_PUNCTUATION = frozenset("“”‘’…—·")  # printed full width by CJK fonts
+WIDE_PUNCTUATION = "“”‘’…—·"  # printed full width by CJK fonts
+_WIDE = re.compile(f"[\u2e81-\U0010ffff{WIDE_PUNCTUATION}]")
 
 
 def text_units(text: str) -> int:
     """Width of one line of text in column-width units (the width of a digit at the default
     font size): a CJK character, and the punctuation CJK fonts print full width, count two."""
-    return sum(2 if ord(ch) > 0x2E80 or ch in WIDE_PUNCTUATION else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
@@ -117,7 +119,7 @@ LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
 def link_units(text: str) -> float:
     """Width a linked text takes on one line: LibreOffice never wraps a hyperlink's text, so a
     column holding links must be at least this wide (CJK at the width LibreOffice prints it)."""
-    return sum(LINK_CJK_UNITS if ord(ch) > 0x2E80 or ch in WIDE_PUNCTUATION else 1 for ch in text)
+    return len(text) + (LINK_CJK_UNITS - 1) * len(_WIDE.findall(text))
 
 
 def text_lines(text: str, width: float, font_size: float = FONT_SIZE) -> int:

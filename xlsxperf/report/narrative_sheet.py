@@ -48,10 +48,12 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     """Fill ``ws`` with the figures and claims of ``ev``'s text fields."""
     assert ev.calc is not None
     found = ev.calc.narrative
+    assert found is not None  # evaluate.compute reads every evaluated submission's text
     last = PRINTED - 1
     for c, (_, w) in enumerate(FIGURE_COLUMNS):
         ws.set_column(c, c, w)
-    places = [_place_text(x.where, x.field_label) for x in [*found.figures, *found.claims]]
+    places = [_place_text(x.where, x.field_label) for x in found.figures]
+    places += [_place_text(x.where, x.field_label) for x in found.claims]
     ws.set_column(1, 1, min(MAX_PLACE_WIDTH, max([FIGURE_COLUMNS[1][1]] + [link_units(p) + 2 for p in places])))
     counts = {v: sum(1 for f in found.figures if f.verdict == v) for v in (VERIFIED, MISMATCH, UNBOUND)}
     summary = (f"报告正文及其他文字栏目中共找到 {len(found.figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"

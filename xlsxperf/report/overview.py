@@ -190,7 +190,7 @@ def _scores(book: Book, page: Page) -> None:
         tref, tval = book.metric_ref(tkey, tcol)
         if book.rows is None:  # not evaluated: nothing to compare
             cref, cval, tref, tval = None, None, None, None
-        align = {} if unit else {"align": "center"}  # a grade is a word: centred
+        align: dict[str, Any] = {} if unit else {"align": "center"}  # a grade is a word: centred
         computed_fmt, declared_fmt = st("computed", num, bold=True, **align), st("data", num, **align)
         ws.merge_range(r, 1, r, 2, "", computed_fmt)
         cells.formula(ws, r, 1, cref, cval if cref else "—", computed_fmt)

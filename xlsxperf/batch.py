@@ -510,7 +510,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
             from .report.summary import write_summary
 
             write_text(report_path, text)
-            atomic_write(summary_path, lambda tmp: write_summary(ordered, others, tmp))
+            atomic_write(summary_path, lambda tmp: write_summary(ordered, others, tmp, config))
         save_state(outdir, {str(p): e for p, e in fresh.items()}, outputs)
         log.info("run finished: %s", report["summary"])
         return RunResult(ordered, others, len(todo), summary_path, report_path, report)

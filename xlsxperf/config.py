@@ -17,6 +17,9 @@ picks a profile and overrides any of its values::
     [rules.severity]
     P005 = "info"
 
+    [review]                      # 审核结论 from the findings
+    return_errors = 1
+
 Any key the tool does not know is a usage error, so a typo never silently does nothing. Rule
 codes are checked against the catalogue the caller passes in (``codes``): this module sits
 below the rules and never imports them; :func:`xlsxperf.load_config` passes the catalogue.
@@ -70,6 +73,21 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Review:
+    """How the findings decide the 审核结论 (退回修改 / 修改后通过 / 通过).
+
+    退回修改 when the errors reach ``return_errors``, or the warnings reach ``return_warnings``,
+    or any finding's code starts with one of ``return_codes`` (0 and () switch a test off);
+    修改后通过 when there is any error, or the warnings reach ``revise_warnings``; else 通过.
+    """
+
+    return_errors: int = 1
+    return_warnings: int = 0
+    revise_warnings: int = 1
+    return_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -90,6 +108,7 @@ class Config:
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    review: Review = field(default_factory=Review)
     source: str | None = None  # the file it came from
     common_indicators: Scheme | None = None  # reference bands of the common indicators (复核参考)
 
@@ -196,6 +215,28 @@ def _apply(data: dict[str, Any], where: str, cfg: dict[str, Any]) -> None:
         cfg["limits"] = {**cfg.get("limits", {}), **limits}
 
 
+def _review(table: Any, where: str, codes: Any) -> Review:
+    """The [review] section: counts are whole numbers ≥ 0, codes are rule codes or prefixes."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: [review] 应为一个表（[review] must be a table）")
+    _check_keys(table, set(Review.__dataclass_fields__), where, "review")
+    counts: dict[str, Any] = {}
+    for key in ("return_errors", "return_warnings", "revise_warnings"):
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where}: review.{key} 应为不小于 0 的整数，实际为 {value!r}"
+                                  f"（{key} must be a whole number ≥ 0）")
+            counts[key] = value
+    items = table.get("return_codes", [])
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ConfigError(f"{where}: review.return_codes 应为规则代码列表，如 [\"P002\", \"C004\"]")
+    for item in items:
+        if not any(c.startswith(item.upper()) for c in codes):
+            raise ConfigError(f"{where}: review.return_codes 中的 {item} 不是规则代码或前缀（unknown rule）")
+    return Review(**counts, return_codes=tuple(i.upper() for i in items))
+
+
 def load_config(path: str | Path | None = None, cwd: Path | None = None, *,
                 codes: Collection[str]) -> Config:
     """The configuration from ``path``, else ``xlsxperf.toml`` in ``cwd``, else the defaults.
@@ -221,8 +262,8 @@ def build_config(user: dict[str, Any], source: Path | None, codes: Collection[st
     """A Config from the parsed user TOML ``user`` (from ``source``, for messages); rule codes
     in it must be among ``codes``."""
     where = str(source) if source else "defaults"
-    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits", "common_indicators"},
-                where, "")
+    _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits", "common_indicators",
+                       "review"}, where, "")
 
     profile, pdata = load_profile(str(user.get("profile", "national")),
                                   source.parent if source else None, where)
@@ -259,6 +300,7 @@ def build_config(user: dict[str, Any], source: Path | None, codes: Collection[st
         select=prefixes("select"),
         ignore=prefixes("ignore"),
         limits=Limits(**kwargs.get("limits", {})),
+        review=_review(user.get("review", {}), where, codes),
         source=str(source) if source else None,
         common_indicators=_common_indicators(user, pdata, where, profile.name),
     )

@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from .schema import MET_LEVEL
+from .schema import GRADES, MET_LEVEL
 from .schema import Nature as N
 from .values import round_half_up
 
 ZERO = Decimal(0)
+LOWEST_GRADE = GRADES[-1]  # the grade below every floor (差)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 BANDS = {  # level -> (low, high) share of the weight; high is exclusive except for 达成
@@ -120,16 +122,51 @@ def indicator_score(nature: str | None, target: Decimal | str | None,
     return None if score is None else min(score, round_half_up(weight))
 
 
-def grade_bands(floors: tuple[tuple[str, Decimal], ...], lowest: str = "差") -> str:
+@dataclass(frozen=True)
+class Band:
+    """One grade and its score range."""
+
+    name: str
+    low: Decimal | None  # inclusive; None: no lower bound
+    high: Decimal | None  # exclusive; None: no upper bound
+
+    @property
+    def range_text(self) -> str:
+        """``≥ 90``, ``80–90``, ``< 60``."""
+        if self.low is None and self.high is None:
+            return "全部"
+        if self.low is None:
+            return f"< {_plain(self.high)}"
+        if self.high is None:
+            return f"≥ {_plain(self.low)}"
+        return f"{_plain(self.low)}–{_plain(self.high)}"
+
+    @property
+    def label(self) -> str:
+        """``优（≥ 90）``"""
+        return f"{self.name}（{self.range_text}）"
+
+    def holds(self, score: Decimal) -> bool:
+        return (self.low is None or score >= self.low) and (self.high is None or score < self.high)
+
+
+def _plain(d: Decimal | None) -> str:
+    return "" if d is None else format(d.normalize(), "f")
+
+
+def bands(floors: tuple[tuple[str, Decimal], ...]) -> list[Band]:
+    """Every grade with its score range, highest first (差 below the lowest floor)."""
+    out, high = [], None
+    for name, floor in sorted(floors, key=lambda kv: -kv[1]):
+        out.append(Band(name, floor, high))
+        high = floor
+    out.append(Band(LOWEST_GRADE, None, high))
+    return out
+
+
+def grade_bands(floors: tuple[tuple[str, Decimal], ...]) -> str:
     """The grade bands in words: "优 ≥ 90，良 80–90，中 60–80，差 < 60" for the default floors."""
-    parts, upper = [], None
-    for name, floor in floors:
-        low = format(floor.normalize(), "f")
-        parts.append(f"{name} ≥ {low}" if upper is None else f"{name} {low}–{upper}")
-        upper = low
-    if upper is not None:
-        parts.append(f"{lowest} < {upper}")
-    return "，".join(parts)
+    return "，".join(f"{b.name} {b.range_text}" for b in bands(floors))
 
 
 def grade(score: Decimal | None, floors: tuple[tuple[str, Decimal], ...]) -> str | None:
@@ -139,4 +176,4 @@ def grade(score: Decimal | None, floors: tuple[tuple[str, Decimal], ...]) -> str
     for name, floor in floors:
         if score >= floor:
             return name
-    return "差"
+    return LOWEST_GRADE

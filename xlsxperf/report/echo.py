@@ -27,7 +27,7 @@ from ..model import Cell, Parse, Value
 from ..schema import Kind
 from ..values import decimal_from_float
 from .names import sheet_name
-from .styles import row_height, text_units
+from .styles import MAX_ROW_HEIGHT, line_height, row_height, text_lines, text_units
 
 if TYPE_CHECKING:
     from ..calc import Calc
@@ -111,6 +111,31 @@ def data_entry(v: Value, kind: Kind) -> Entry:
     return Entry("data", raw_text(v.raw), text_kind)
 
 
+CLIPPED_LINES = 6  # lines shown in the cell of a text continued below the data
+
+
+def _pieces(text: str, width: float) -> list[str]:
+    """``text`` as paragraphs, each short enough for one row; an overlong paragraph is cut
+    after a full stop (or anywhere, when it has none)."""
+    lines = int((MAX_ROW_HEIGHT - 10) // line_height())
+    budget = int(lines * max(1, int(width) - 1) * 0.9)  # wrapping wastes the ends of lines
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        piece, units = "", 0
+        for ch in line:
+            units += text_units(ch)
+            if units > budget:
+                cut = piece.rfind("。") + 1 or len(piece)
+                out.append(piece[:cut])
+                piece = piece[cut:]
+                units = text_units(piece) + text_units(ch)
+            piece += ch
+        out.append(piece)
+    return out
+
+
 def cached(v: Decimal | str | None, unit: str) -> Any:
     """A computed figure as XlsxWriter takes it: percent values as fractions, numbers as float."""
     if isinstance(v, Decimal):
@@ -133,12 +158,18 @@ class Echo:
     """The echo sheets of one submission and the references into them."""
 
     def __init__(self, sub: Submission, calc: Calc, taken: set[str],
-                 metric_cells: dict[str, str], finding_sheets: tuple[str, ...] = ()) -> None:
+                 metric_cells: dict[str, str], finding_sheets: tuple[str, ...] = (),
+                 finding_cells: tuple[tuple[str, str], ...] = ()) -> None:
         self.sub = sub
         self.calc = calc
         self.taken = taken
         self.metric_cells = metric_cells  # metric key -> absolute reference on 计算指标
         self.sheets: dict[str, EchoSheet] = {}
+        self.finding_rows: dict[str, int] = {}  # the last row holding a finding's cell, per sheet
+        for sheet, ref in finding_cells:
+            pos = _pos(ref)
+            if pos is not None:
+                self.finding_rows[sheet] = max(self.finding_rows.get(sheet, 0), pos[0])
         self._build(finding_sheets)
 
     # -- references --------------------------------------------------------------------------
@@ -210,6 +241,7 @@ class Echo:
         """Widths for columns left unsized; row heights for wrapped texts."""
         for c in range(es.last_col + 1):
             es.widths.setdefault(c, FORM_WIDTHS[1])
+        clipped = self._continue_long_texts(es)
         texts: dict[int, list[tuple[str, float]]] = {}
         long: set[int] = set()
         for (r, c), entry in es.cells.items():
@@ -220,6 +252,39 @@ class Echo:
                     long.add(r)
         for r, cells in texts.items():
             es.heights[r] = row_height(cells, minimum=30 if r in long else 15)
+        for r in clipped:
+            es.heights[r] = CLIPPED_LINES * line_height() + 4
+
+    def _continue_long_texts(self, es: EchoSheet) -> set[int]:
+        """A text too long for one row (a row is at most 409 points high) keeps its whole value
+        in its own cell, shown there by its first lines, and is printed in full below the
+        sheet's data, a paragraph a row. The rows of the clipped cells."""
+        long = []
+        for (r, c), e in sorted(es.cells.items()):
+            if e.role == "data" and e.kind == Kind.LONGTEXT and isinstance(e.value, str) \
+                    and e.merge_to is not None:
+                width = sum(es.widths[i] for i in range(c, e.merge_to + 1))
+                if text_lines(e.value, width) * line_height() + 4 > MAX_ROW_HEIGHT:
+                    long.append(((r, c), e, width))
+        if not long:
+            return set()
+        used = [r for r, _ in es.cells] + [r for r, _ in es.covered]
+        row = max(used + [self.finding_rows.get(es.source, 0)]) + 2
+        clipped = set()
+        for (r, c), e, width in long:
+            label = es.cells.get((r, c - 1))
+            name = str(label.value) if label is not None and label.role == "label" else "长文本"
+            if label is not None and label.role == "label":
+                label.value = f"{name}（全文见本表第 {row + 1} 行起）"
+            es.put((row, 0), Entry("section", f"{name}（全文，接第 {r + 1} 行）"))
+            row += 1
+            for part in _pieces(str(e.value), width):
+                es.put((row, c), Entry("data", part, Kind.LONGTEXT, merge_to=e.merge_to))
+                es.covered.update((row, c + i) for i in range(1, e.merge_to - c + 1))  # type: ignore[operator]
+                row += 1
+            row += 1
+            clipped.add(r)
+        return clipped
 
     def _place(self, cell: Cell, entry: Entry, kind: Kind, width: float = FORM_WIDTHS[1]
                ) -> None:

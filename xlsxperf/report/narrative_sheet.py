@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Cell, Severity
 from ..narrative import Claim, Figure, tolerance_text
 from ..narrative.phrases import COUNT, MISMATCH, QUALIFIER_ZH, UNBOUND, UNITS, VERDICT_ZH, VERIFIED, VISITS
-from .styles import NOTE_COLOR, looks_like_formula, print_setup, row_height
+from .styles import NOTE_COLOR, link_units, looks_like_formula, print_setup, row_height
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from .styles import Styles
 
 SHEET = "报告核对"
-FIGURE_COLUMNS = (("序号", 6), ("栏目", 24), ("语句", 46), ("报告中的数字", 13), ("对应的项目", 26),
-                  ("填报数据", 15), ("数据位置", 16), ("核对结果", 10), ("说明", 22), ("键名", 30))
+FIGURE_COLUMNS = (("序号", 5), ("栏目", 22), ("语句", 30), ("报告中的数字", 11), ("对应的项目", 16),
+                  ("填报数据", 12), ("数据位置", 14), ("核对结果", 9), ("说明", 14), ("键名", 30))
+PRINTED = 9  # the key is for programs: on screen only
+MAX_PLACE_WIDTH = 40  # LibreOffice does not wrap a linked cell's text: 栏目 widens for its longest
 # The claims sit on the same columns: (title, first column, last column)
 CLAIM_COLUMNS = (("序号", 0, 0), ("栏目", 1, 1), ("语句", 2, 2), ("表述", 3, 3), ("数据情况", 4, 5),
                  ("数据位置", 6, 6), ("核对结果", 7, 7))
@@ -35,20 +37,25 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     """Fill ``ws`` with the figures and claims of ``ev``'s text fields."""
     assert ev.narrative is not None
     found = ev.narrative
-    last = len(FIGURE_COLUMNS) - 1
+    last = PRINTED - 1
     for c, (_, w) in enumerate(FIGURE_COLUMNS):
         ws.set_column(c, c, w)
+    places = [_place_text(x.where, x.field_label) for x in found.figures]
+    places += [_place_text(x.where, x.field_label) for x in found.claims]
+    ws.set_column(1, 1, min(MAX_PLACE_WIDTH, max([FIGURE_COLUMNS[1][1]] + [link_units(p) + 2 for p in places])))
     counts = {v: sum(1 for f in found.figures if f.verdict == v) for v in (VERIFIED, MISMATCH, UNBOUND)}
     summary = (f"报告正文及其他文字栏目中共找到 {len(found.figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"
                f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题）。"
                "数字按其前面的文字对应到填报数据，按报告数字本身的精度比较。")
     _banner(ws, st, 0, "报告核对", "title", last, 28)
-    _banner(ws, st, 1, summary, "wrapnote", last, row_height([(summary, 180)]))
+    _banner(ws, st, 1, summary, "wrapnote", last,
+            row_height([(summary, sum(w for _, w in FIGURE_COLUMNS[:PRINTED]))]))
 
     row = _heading(ws, st, 3, "一、数字核对", last)
     header = row
     for c, (h, _) in enumerate(FIGURE_COLUMNS):
         ws.write_string(row, c, h, st("header"))
+    ws.set_row(row, row_height(list(FIGURE_COLUMNS)))
     row += 1
     for n, f in enumerate(found.figures, start=1):
         _figure_row(ws, st, echo, row, n, f)
@@ -57,7 +64,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _banner(ws, st, row, "文字栏目中没有找到数字（报告正文未填写时，只核对其他文字栏目）。", "text", last)
         row += 1
     else:
-        ws.autofilter(header, 0, row - 1, last)
+        ws.autofilter(header, 0, row - 1, len(FIGURE_COLUMNS) - 1)
 
     row = _heading(ws, st, row + 1, "二、表述核对", last)
     for h, first, end in CLAIM_COLUMNS:
@@ -72,6 +79,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _banner(ws, st, row, "文字栏目中没有“无结余”“全面实现”“全额执行”之类可以核对的表述。", "text", last)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, landscape=True, repeat=(header, header))
+    ws.print_area(0, 0, row, last)
 
 
 def _banner(ws: Any, st: Styles, row: int, text: str, role: str, last: int,
@@ -91,10 +99,14 @@ def _text(ws: Any, st: Styles, row: int, col: int, text: str, role: str = "text"
     ws.write_string(row, col, text, st(role, quote=looks_like_formula(text), **kw))
 
 
+def _place_text(cell: Cell | None, label: str = "") -> str:
+    return f"{label}（{cell}）" if label and cell else (label or (str(cell) if cell else "—"))
+
+
 def _place(ws: Any, st: Styles, echo: Echo | None, row: int, col: int, cell: Cell | None,
            label: str = "") -> str:
     """``label`` and the cell, linked to the cell's echo when there is one."""
-    text = f"{label}（{cell}）" if label and cell else (label or (str(cell) if cell else "—"))
+    text = _place_text(cell, label)
     first = cell.ref.split(",")[0] if cell else None
     target = echo.locate(cell.sheet, first) if echo and cell else None
     if target is not None:

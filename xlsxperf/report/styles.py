@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from ..model import Severity
@@ -16,8 +18,13 @@ WORKBOOK_OPTIONS = {
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
 }
 
-SEVERITY_FILL = {Severity.ERROR: "#FFC7CE", Severity.WARNING: "#FFEB9C", Severity.INFO: "#DDEBF7"}
-SEVERITY_FONT = {Severity.ERROR: "#9C0006", Severity.WARNING: "#7F6000", Severity.INFO: "#1F4E79"}
+# Marked cells must stand out from the template's light-yellow input cells (FFF7D6) on screen
+# and on paper: red, orange and blue, each with a darker border and text colour of its own.
+SEVERITY_FILL = {Severity.ERROR: "#FF5A5A", Severity.WARNING: "#F4B084", Severity.INFO: "#9BC2E6"}
+SEVERITY_FONT = {Severity.ERROR: "#3F0000", Severity.WARNING: "#4D2200", Severity.INFO: "#0B2F57"}
+SEVERITY_BORDER = {Severity.ERROR: "#C00000", Severity.WARNING: "#C55A11", Severity.INFO: "#2E75B6"}
+SEVERITY_COLOUR_ZH = {Severity.ERROR: "红色", Severity.WARNING: "橙色", Severity.INFO: "蓝色"}
+INPUT_FILL = "#FFF7D6"  # the template's input cells (xlsxperf.template)
 HEADER_FILL = "#EDEDED"
 SECTION_FILL = "#D9D9D9"
 COMPUTED_FILL = "#E2EFDA"
@@ -96,23 +103,56 @@ class Styles:
 MAX_ROW_HEIGHT = 409  # points, Excel's limit for one row
 
 
+WIDE_PUNCTUATION = "“”‘’…—·"  # printed full width by CJK fonts
+_WIDE = re.compile(f"[\u2e81-\U0010ffff{WIDE_PUNCTUATION}]")
+
+
 def text_units(text: str) -> int:
-    """Width of one line of text in column-width units: CJK characters count two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Width of one line of text in column-width units (the width of a digit at the default
+    font size): a CJK character, and the punctuation CJK fonts print full width, count two."""
+    return len(text) + len(_WIDE.findall(text))
 
 
-def text_lines(text: str, width: float) -> int:
-    """Lines ``text`` takes when wrapped in a column ``width`` units wide."""
-    per_line = max(1, int(width) - 1)
+LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
+
+
+def link_units(text: str) -> float:
+    """Width a linked text takes on one line: LibreOffice never wraps a hyperlink's text, so a
+    column holding links must be at least this wide (CJK at the width LibreOffice prints it)."""
+    return len(text) + (LINK_CJK_UNITS - 1) * len(_WIDE.findall(text))
+
+
+def text_lines(text: str, width: float, font_size: float = FONT_SIZE) -> int:
+    """Lines ``text`` takes when wrapped in a column ``width`` units wide, at ``font_size``."""
+    per_line = max(1, int(width * FONT_SIZE / font_size) - 1)
     return sum(max(1, -(-text_units(line) // per_line)) for line in text.splitlines() or [""])
 
 
-def row_height(cells: list[tuple[str, float]], font_size: float = FONT_SIZE,
+def line_height(font_size: float = FONT_SIZE) -> float:
+    """Points one printed line of wrapped text takes, with room for CJK glyphs."""
+    return font_size * 1.4
+
+
+def row_height(cells: Sequence[tuple[str, float]], font_size: float = FONT_SIZE,
                minimum: float = 15.0) -> float:
-    """The height in points that shows every wrapped text of a row; rows with wrapped text are
-    not resized by every spreadsheet program, so the writers set them."""
-    lines = max((text_lines(text, width) for text, width in cells), default=1)
-    return min(MAX_ROW_HEIGHT, max(minimum, lines * font_size * 1.4 + 4))
+    """The height in points that shows every wrapped text of a row (``(text, width)`` pairs,
+    widths in column units); rows with wrapped text are not resized by every spreadsheet
+    program, so the writers set them."""
+    lines = max((text_lines(text, width, font_size) for text, width in cells), default=1)
+    return min(MAX_ROW_HEIGHT, max(minimum, lines * line_height(font_size) + 4))
+
+
+def header_text(text: str, limit: int = 60) -> str:
+    """Text for a page header: ``&`` doubled (it starts a code), cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&&")
+
+
+def page_header(ws: Any, left: str, right: str = "&A") -> None:
+    """``left`` (already made safe by :func:`header_text`) and the sheet name on every page."""
+    ws.set_header(f"&L&9{left}&R&9{right}")
 
 
 def print_setup(ws: Any, landscape: bool, repeat: tuple[int, int] | None = None) -> None:

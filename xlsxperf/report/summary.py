@@ -1,221 +1,338 @@
-"""The summary workbook of a batch run (评价汇总): one row per submission, ranked, with a link
-to each evaluation; every finding across submissions; the files that could not be evaluated;
-the distribution of computed scores. Written from the JSON file documents, with XlsxWriter."""
+"""The summary workbook of a batch run (评价汇总), written from the files' JSON documents.
+
+Sheets, each printable on A4 landscape:
+
+- 汇总: one row per submission ranked by computed score. Printed: 排名, 单位名称, 年度, computed
+  and self score and grade, 错误, 警告, 审核结论. On screen only, right of those: 提示, amounts,
+  the file, duplicates and the link to each evaluation.
+- 全部问题: every finding across submissions, filterable; rows as high as their wrapped text.
+- 未审核文件: the files that could not be evaluated and why.
+- 复核优先级: submissions ranked by risk (:mod:`.risk`), each with why in a few words.
+- 文件与链接: each submission's file, status, duplicates and its evaluation, linked.
+- 得分分布: submissions per grade band (优 / 良 / 中 / 差 as configured), as live formulas,
+  and a column chart with a whole-number axis.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model import Status
-from .styles import FONT, WORKBOOK_OPTIONS
+from ..model import Severity, Status
+from ..scoring import bands
+from . import cells, risk
+from .findings_sheet import rule_title
+from .styles import WORKBOOK_OPTIONS, Styles, link_units, page_header, print_setup, row_height
+from .verdict import VERDICT_FILL, decide_document
 
 if TYPE_CHECKING:
     from ..batch import Skipped
+    from ..config import Config
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-BUCKETS = (("< 60", None, 60), ("60–70", 60, 70), ("70–80", 70, 80), ("80–90", 80, 90),
-           ("≥ 90", 90, None))
+TITLE = "部门整体支出绩效自评审核汇总"
+SIZE = 10  # points: every text of the summary
+HEADER_ROW = 3  # 0-based: the tables start on row 4
+SUMMARY = "汇总"
+DISTRIBUTION = "得分分布"
+BAD_FILL = "#F8CBAD"
+DUPLICATE_FILL = "#FFE699"
+BAD: dict[str, Any] = {"bg_color": BAD_FILL, "pattern": 1}
+DUPLICATE: dict[str, Any] = {"bg_color": DUPLICATE_FILL, "pattern": 1}
 
-OVERVIEW_COLUMNS = (  # header, width, key
-    ("排名", 6, "rank"), ("单位名称", 30, "unit"), ("年度", 7, "year"), ("文件", 34, "file"),
-    ("状态", 12, "status"), ("计算总分", 10, "score.computed"), ("计算等级", 9, "grade.computed"),
-    ("自评总分", 10, "score.self"), ("自评等级", 9, "grade.self"),
-    ("收入合计（万元）", 14, "income.total"), ("支出合计（万元）", 14, "expenditure.total"),
-    ("预算执行率", 11, "execution.rate_pct.total"), ("错误", 7, "error"), ("警告", 7, "warning"),
-    ("提示", 7, "info"), ("重复提交", 24, "duplicate"), ("评价结果", 36, "output"),
+# header, width, printed; the printed columns first (A:J), then the screen-only ones (K:Q)
+OVERVIEW_COLUMNS = (
+    ("排名", 5), ("单位名称", 26), ("年度", 6), ("计算总分", 9), ("计算等级", 8), ("自评总分", 9),
+    ("自评等级", 8), ("错误", 6), ("警告", 6), ("审核结论", 12),
+    ("提示", 6), ("预算执行率", 10), ("收入合计（万元）", 13), ("支出合计（万元）", 13), ("文件", 34),
+    ("重复提交", 24), ("评价结果", 36),
 )
+OVERVIEW_PRINTED = 10
+MAX_LINK_WIDTH = 60
+GRADE_COLUMN = "E"  # 计算等级, counted by 得分分布
+FINDING_COLUMNS = (("单位名称", 16), ("年度", 6), ("级别", 6), ("代码", 6), ("位置", 14), ("问题", 46),
+                   ("应为", 11), ("实为", 11), ("规则", 24), ("文件", 28))
+FINDINGS_PRINTED = 8
+PRIORITY_COLUMNS = (("序号", 5), ("单位名称", 24), ("年度", 6), ("风险分", 7), ("审核结论", 11),
+                    ("计算总分", 9), ("自评总分", 9), ("复核理由", 40))
+FILE_COLUMNS = (("单位名称", 22), ("年度", 6), ("文件", 44), ("状态", 10), ("重复提交", 22), ("评价结果", 40))
 
 
 def _score(doc: dict[str, Any]) -> float | None:
     v = doc.get("metrics", {}).get("score.computed")
-    return float(v) if isinstance(v, (int, float)) else None
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evaluated submissions by computed score, highest first; the rest after, by file."""
     def key(d: dict[str, Any]) -> tuple:
         s = _score(d)
-        return (d["status"] != "ok", s is None, -(s or 0), Path(d["path"]).name)
+        return (d["status"] != Status.OK, s is None, -(s or 0), Path(d["path"]).name)
     return sorted(docs, key=key)
 
 
-def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path) -> Path:
+class Summary:
+    """The workbook being written and what its sheets share."""
+
+    def __init__(self, wb: Any, config: Config) -> None:
+        self.wb = wb
+        self.st = Styles(wb)
+        self.config = config
+
+    def fmt(self, role: str = "text", num: str | None = None, **kw: Any) -> Any:
+        return self.st(role, num, font_size=SIZE, **kw)
+
+    def text(self, ws: Any, r: int, c: int, value: str, role: str = "text", **kw: Any) -> None:
+        cells.text(ws, r, c, value, self.st, role, font_size=SIZE, **kw)
+
+    def number(self, ws: Any, r: int, c: int, v: Any, num: str) -> None:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            ws.write_number(r, c, v, self.fmt("data", num))
+        else:
+            ws.write_blank(r, c, None, self.fmt("data", num))
+
+    def table(self, ws: Any, title: str, note: str, columns: tuple[tuple[str, int], ...],
+              printed: int | None = None) -> int:
+        """Title, note and header row of a sheet; the first data row."""
+        shown = printed or len(columns)
+        for c, (_, w) in enumerate(columns):
+            ws.set_column(c, c, w)
+        cells.merged_text(ws, 0, 0, shown - 1, title, self.st, "title", font_size=14)
+        ws.set_row(0, 24)
+        widths = sum(w for _, w in columns[:shown])
+        cells.merged_text(ws, 1, 0, shown - 1, note, self.st, "wrapnote", font_size=SIZE)
+        ws.set_row(1, row_height([(note, widths)], font_size=SIZE, minimum=15))
+        for c, (h, _) in enumerate(columns):
+            self.text(ws, HEADER_ROW, c, h, "header")
+        ws.set_row(HEADER_ROW, row_height([(h, w) for h, w in columns[:shown]], font_size=SIZE, minimum=18))
+        return HEADER_ROW + 1
+
+    def finish(self, ws: Any, last_row: int, columns: int, printed: int | None = None) -> None:
+        """Filter, frozen header, A4 landscape one page wide, the header row on every page."""
+        ws.autofilter(HEADER_ROW, 0, max(HEADER_ROW, last_row), columns - 1)
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        print_setup(ws, landscape=True, repeat=(HEADER_ROW, HEADER_ROW))
+        ws.print_area(0, 0, max(HEADER_ROW, last_row), (printed or columns) - 1)
+
+
+def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path,
+                  config: Config | None = None) -> Path:
+    """Write the summary of ``docs`` (and of the files listed in ``others``) to ``path``.
+
+    ``config`` supplies the grade bands and the verdict rule (the defaults when omitted)."""
     import xlsxwriter
 
+    from ..config import default_config
+
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
-    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-    f = {
-        "title": wb.add_format({**base, "bold": True, "font_size": 14}),
-        "note": wb.add_format({**base, "font_color": "#595959"}),
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
-                               "text_wrap": True, "align": "center"}),
-        "text": wb.add_format({**base, "border": 1, "text_wrap": True}),
-        "num": wb.add_format({**base, "border": 1, "num_format": "#,##0.00"}),
-        "pct": wb.add_format({**base, "border": 1, "num_format": '0.00"%"'}),
-        "int": wb.add_format({**base, "border": 1, "num_format": "0"}),
-        "link": wb.add_format({**base, "border": 1, "font_color": "#0563C1", "underline": 1}),
-        "bad": wb.add_format({**base, "border": 1, "bg_color": "#F8CBAD"}),
-        "dup": wb.add_format({**base, "border": 1, "bg_color": "#FFE699", "text_wrap": True}),
-    }
-    ws = wb.add_worksheet("汇总")
-    _overview(ws, f, ranked(docs))
-    _findings(wb.add_worksheet("全部问题"), f, ranked(docs))
-    _unevaluated(wb.add_worksheet("未审核文件"), f, docs, others)
-    _distribution(wb, wb.add_worksheet("得分分布"), f, [s for d in docs if (s := _score(d)) is not None],
-                  len(docs))
-    ws.activate()
+    s = Summary(wb, config or default_config())
+    order = ranked(docs)
+    first = wb.add_worksheet(SUMMARY)
+    overview(s, first, order)
+    findings(s, wb.add_worksheet("全部问题"), order)
+    unevaluated(s, wb.add_worksheet("未审核文件"), order, others)
+    priority(s, wb.add_worksheet("复核优先级"), order)
+    files(s, wb.add_worksheet("文件与链接"), order)
+    distribution(s, wb.add_worksheet(DISTRIBUTION), order)
+    for ws in wb.worksheets():
+        page_header(ws, TITLE)
+    first.activate()
     wb.close()
     return Path(path)
 
 
-def _page(ws: Any, header_row: int, last_col: int, landscape: bool = True) -> None:
-    ws.freeze_panes(header_row + 1, 0)
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header_row)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> str:
+    decision = decide_document(d, s.config.review)
+    if decision is None:
+        label = Status(d["status"]).zh
+        s.text(ws, r, c, label, "data", text_wrap=True, **BAD)
+        return label
+    s.text(ws, r, c, decision.verdict.value, "data", bold=True, align="center",
+           bg_color=VERDICT_FILL[decision.verdict], pattern=1)
+    return decision.verdict.value
 
 
-def _title(ws: Any, f: dict, text: str, note: str) -> None:
-    ws.write_string(0, 0, text, f["title"])
-    ws.write_string(1, 0, note, f["note"])
-
-
-def _overview(ws: Any, f: dict, docs: list[dict[str, Any]]) -> None:
-    counts = {s: sum(1 for d in docs if d["status"] == s) for s in Status}
-    _title(ws, f, "部门整体支出绩效自评审核汇总",
-           f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {counts['ok']} 份，"
-           f"无法审核 {counts['error'] + counts['invalid']} 份，待处理 {counts['pending']} 份。"
-           "按计算总分排名；点击“评价结果”打开单份评价。")
-    header = 3
-    for c, (name, width, _) in enumerate(OVERVIEW_COLUMNS):
-        ws.set_column(c, c, width)
-        ws.write_string(header, c, name, f["head"])
+def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    statuses = [d["status"] for d in docs]
+    verdicts = [v.verdict.value for d in docs if (v := decide_document(d, s.config.review))]
+    counted = "，".join(f"{name} {verdicts.count(name)} 份" for name in ("通过", "修改后通过", "退回修改"))
+    note = (f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {statuses.count(Status.OK)} 份"
+            f"（{counted}），无法审核 {statuses.count(Status.ERROR) + statuses.count(Status.INVALID)} 份，"
+            f"待处理 {statuses.count(Status.PENDING)} 份。按计算总分排名；黄色底纹的单位为同一年度重复提交。"
+            "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
+    r = s.table(ws, TITLE, note, OVERVIEW_COLUMNS, OVERVIEW_PRINTED)
     rank = 0
-    for r, d in enumerate(docs, start=header + 1):
+    for d in docs:
         m, unit = d.get("metrics", {}), d.get("unit") or {}
-        evaluated = d["status"] == "ok"
-        if evaluated:
-            rank += 1
-            ws.write_number(r, 0, rank, f["int"])
-        else:
-            ws.write_blank(r, 0, None, f["text"])
-        ws.write_string(r, 1, unit.get("name") or "", f["text"])
-        _num(ws, r, 2, unit.get("year"), f["int"])
-        ws.write_string(r, 3, Path(d["path"]).name, f["text"])
-        ws.write_string(r, 4, Status(d["status"]).zh,
-                        f["text"] if evaluated else f["bad"])
-        _num(ws, r, 5, m.get("score.computed"), f["num"])
-        ws.write_string(r, 6, m.get("grade.computed") or "", f["text"])
-        _num(ws, r, 7, m.get("score.self"), f["num"])
-        ws.write_string(r, 8, m.get("grade.self") or "", f["text"])
-        _num(ws, r, 9, m.get("income.total"), f["num"])
-        _num(ws, r, 10, m.get("expenditure.total"), f["num"])
-        _num(ws, r, 11, m.get("execution.rate_pct.total"), f["pct"])
-        for c, sev in ((12, "error"), (13, "warning"), (14, "info")):
-            ws.write_number(r, c, d.get("counts", {}).get(sev, 0), f["int"])
         dups = d.get("duplicate_of") or []
+        if d["status"] == Status.OK:
+            rank += 1
+            ws.write_number(r, 0, rank, s.fmt("data", "0", align="center"))
+        else:
+            ws.write_blank(r, 0, None, s.fmt("data"))
+        name = unit.get("name") or ""
+        s.text(ws, r, 1, name, "text", **(DUPLICATE if dups else {}))
+        s.number(ws, r, 2, unit.get("year"), "0")
+        s.number(ws, r, 3, m.get("score.computed"), "0.00")
+        s.text(ws, r, 4, m.get("grade.computed") or "", "data", align="center")
+        s.number(ws, r, 5, m.get("score.self"), "0.00")
+        s.text(ws, r, 6, m.get("grade.self") or "", "data", align="center")
+        counts = d.get("counts", {})
+        for c, sev in ((7, Severity.ERROR), (8, Severity.WARNING), (10, Severity.INFO)):
+            n = counts.get(sev.value, 0)
+            ws.write_number(r, c, n, s.fmt("data", "0", align="center",
+                                           severity=sev if n and sev != Severity.INFO else None))
+        verdict = _verdict_cell(s, ws, r, 9, d)
+        s.number(ws, r, 11, m.get("execution.rate_pct.total"), '0.00"%"')
+        s.number(ws, r, 12, m.get("income.total"), "#,##0.00")
+        s.number(ws, r, 13, m.get("expenditure.total"), "#,##0.00")
+        s.text(ws, r, 14, Path(d["path"]).name)
         if dups:
-            ws.write_string(r, 15, "同单位同年度重复：" + "、".join(Path(p).name for p in dups), f["dup"])
+            s.text(ws, r, 15, "同单位同年度重复：" + "、".join(Path(p).name for p in dups), "text", **DUPLICATE)
         else:
-            ws.write_blank(r, 15, None, f["text"])
-        if d.get("output"):
-            ws.write_url(r, 16, f"external:{d['output']}", f["link"], string=d["output"])
-        else:
-            ws.write_blank(r, 16, None, f["text"])
-    last = header + len(docs)
-    ws.autofilter(header, 0, max(last, header), len(OVERVIEW_COLUMNS) - 1)
-    _page(ws, header, len(OVERVIEW_COLUMNS) - 1)
+            ws.write_blank(r, 15, None, s.fmt())
+        _link(s, ws, r, 16, d)
+        ws.set_row(r, row_height([(name, 26), (verdict, 12)], font_size=SIZE, minimum=16))
+        r += 1
+    s.finish(ws, r - 1, len(OVERVIEW_COLUMNS), OVERVIEW_PRINTED)
 
 
-def _num(ws: Any, r: int, c: int, v: Any, fmt: Any) -> None:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        ws.write_number(r, c, v, fmt)
+def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
+    """The evaluation's file name, linked (a relative link: the summary sits beside them)."""
+    if d.get("output"):
+        ws.write_url(r, c, f"external:{d['output']}", s.fmt("link"), string=d["output"])
     else:
-        ws.write_blank(r, c, None, fmt)
+        ws.write_blank(r, c, None, s.fmt())
 
 
-FINDING_COLUMNS = (("单位名称", 24), ("年度", 7), ("文件", 28), ("代码", 7), ("名称", 26),
-                   ("级别", 7), ("工作表", 10), ("单元格", 8), ("问题", 60), ("应为", 14), ("实为", 14))
-
-
-def _findings(ws: Any, f: dict, docs: list[dict[str, Any]]) -> None:
-    _title(ws, f, "全部问题", "所有填报表的问题，可按单位、代码、级别筛选。")
-    header = 3
-    for c, (name, width) in enumerate(FINDING_COLUMNS):
-        ws.set_column(c, c, width)
-        ws.write_string(header, c, name, f["head"])
-    r = header
+def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    r = s.table(ws, "全部问题", "所有填报表的问题，按单位排列，可按单位、级别、代码筛选。", FINDING_COLUMNS,
+                FINDINGS_PRINTED)
+    widths = [w for _, w in FINDING_COLUMNS]
     for d in docs:
         unit = d.get("unit") or {}
         for x in d.get("findings", []):
-            r += 1
-            cells = (unit.get("name") or "", unit.get("year"), Path(d["path"]).name, x["code"],
-                     x["name"], SEVERITY_ZH.get(x["severity"], x["severity"]), x.get("sheet") or "",
-                     x.get("cell") or "", x["message"], x.get("expected") or "", x.get("actual") or "")
-            for c, v in enumerate(cells):
+            try:
+                sev: Severity | None = Severity(x["severity"])
+            except ValueError:
+                sev = None
+            where = "!".join(p for p in (x.get("sheet"), x.get("cell")) if p)
+            texts = [unit.get("name") or "", "", sev.zh if sev else str(x["severity"]), x["code"], where,
+                     x["message"], x.get("expected") or "", x.get("actual") or "", rule_title(x["code"]),
+                     Path(d["path"]).name]
+            for c, v in enumerate(texts):
                 if c == 1:
-                    _num(ws, r, c, v, f["int"])
+                    s.number(ws, r, c, unit.get("year"), "0")
+                elif c == 2 and sev is not None:
+                    s.text(ws, r, c, v, "data", severity=sev, align="center", bold=True)
                 else:
-                    ws.write_string(r, c, str(v), f["text"])
-    ws.autofilter(header, 0, max(r, header), len(FINDING_COLUMNS) - 1)
-    _page(ws, header, len(FINDING_COLUMNS) - 1)
+                    s.text(ws, r, c, v)
+            ws.set_row(r, row_height(list(zip(texts, widths, strict=True))[:FINDINGS_PRINTED],
+                                     font_size=SIZE, minimum=16))
+            r += 1
+    s.finish(ws, r - 1, len(FINDING_COLUMNS), FINDINGS_PRINTED)
 
 
-def _unevaluated(ws: Any, f: dict, docs: list[dict[str, Any]], others: list[Skipped]) -> None:
-    _title(ws, f, "未审核文件", "无法读取、不是标准填报表、尚未就绪（下次运行时重试）或不是电子表格的文件。")
-    header = 3
-    for c, (name, width) in enumerate((("文件", 60), ("状态", 16), ("原因", 80))):
-        ws.set_column(c, c, width)
-        ws.write_string(header, c, name, f["head"])
-    r = header
+def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Skipped]) -> None:
+    columns = (("文件", 44), ("状态", 14), ("原因", 50))
+    r = s.table(ws, "未审核文件", "无法读取、不是标准填报表、尚未就绪（下次运行时重试）或不是电子表格的文件。", columns)
+    rows = []
     for d in docs:
-        if d["status"] == "ok":
+        if d["status"] == Status.OK:
             continue
-        r += 1
         reason = "; ".join(x["message"] for x in d.get("findings", []) if x["severity"] == "error")
-        if d["status"] == "pending":
+        if d["status"] == Status.PENDING:
             reason = "文件可能仍在复制中（最近刚修改，或压缩包不完整），下次运行时重试"
-        ws.write_string(r, 0, d["path"], f["text"])
-        ws.write_string(r, 1, Status(d["status"]).zh, f["bad"])
-        ws.write_string(r, 2, reason, f["text"])
-    for s in others:
+        rows.append((d["path"], Status(d["status"]).zh, reason))
+    rows += [(str(o.path), "未审核", o.reason) for o in others]
+    for path, status, reason in rows:
+        s.text(ws, r, 0, path)
+        s.text(ws, r, 1, status, "text", **BAD)
+        s.text(ws, r, 2, reason)
+        ws.set_row(r, row_height([(path, 44), (status, 14), (reason, 50)], font_size=SIZE, minimum=16))
         r += 1
-        ws.write_string(r, 0, str(s.path), f["text"])
-        ws.write_string(r, 1, "未审核", f["bad"])
-        ws.write_string(r, 2, s.reason, f["text"])
-    _page(ws, header, 2)
+    s.finish(ws, r - 1, len(columns))
 
 
-def _distribution(wb: Any, ws: Any, f: dict, scores: list[float], rows: int) -> None:
-    """Counts of computed scores per band, as live COUNTIFS over 汇总, and a column chart."""
-    _title(ws, f, "计算总分分布", "按计算总分分段统计（公式引用“汇总”工作表）。")
-    ws.set_column(0, 1, 14)
-    ws.write_string(3, 0, "分段", f["head"])
-    ws.write_string(3, 1, "份数", f["head"])
-    column = f"汇总!$F$5:$F${5 + rows}"
-    for i, (label, low, high) in enumerate(BUCKETS, start=4):
-        ws.write_string(i, 0, label, f["text"])
-        crit = []
-        if low is not None:
-            crit.append(f'{column},">={low}"')
-        if high is not None:
-            crit.append(f'{column},"<{high}"')
-        count = sum(1 for s in scores if (low is None or s >= low) and (high is None or s < high))
-        ws.write_formula(i, 1, f"=COUNTIFS({','.join(crit)})", f["int"], count)
-    chart = wb.add_chart({"type": "column"})
-    chart.add_series({"name": "份数", "categories": ["得分分布", 4, 0, 8, 0],
-                      "values": ["得分分布", 4, 1, 8, 1], "data_labels": {"value": True}})
-    chart.set_title({"name": "计算总分分布", "name_font": {"name": FONT}})
+def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    note = ("按风险而不是按得分排列，供抽查时决定先看哪几份：自评总分高于计算总分、有错误、报告文字与数据矛盾、"
+            "资金未用完而指标自评满分、指标值设置偏低，各计风险分（计分方法见使用说明）。")
+    r = s.table(ws, "复核优先级", note, PRIORITY_COLUMNS)
+    n = 0
+    for d, found in risk.ranked(docs):
+        unit = d.get("unit") or {}
+        m = d.get("metrics") or {}
+        name = unit.get("name") or Path(d["path"]).name
+        if found is None:
+            ws.write_blank(r, 0, None, s.fmt("data"))
+            why = "未能审核，请人工查看文件（见“未审核文件”）"
+            ws.write_blank(r, 3, None, s.fmt("data"))
+        else:
+            n += 1
+            ws.write_number(r, 0, n, s.fmt("data", "0", align="center"))
+            why = found.why
+            ws.write_number(r, 3, float(found.points), s.fmt("data", "0", align="center", bold=True))
+        s.text(ws, r, 1, name)
+        s.number(ws, r, 2, unit.get("year"), "0")
+        verdict = _verdict_cell(s, ws, r, 4, d)
+        s.number(ws, r, 5, m.get("score.computed"), "0.00")
+        s.number(ws, r, 6, m.get("score.self"), "0.00")
+        s.text(ws, r, 7, why)
+        ws.set_row(r, row_height([(name, 24), (verdict, 11), (why, 40)], font_size=SIZE, minimum=16))
+        r += 1
+    s.finish(ws, r - 1, len(PRIORITY_COLUMNS))
+
+
+def files(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    r = s.table(ws, "文件与链接", "每份填报表的文件位置、审核状态、重复提交情况和评价结果（点击打开）。", FILE_COLUMNS)
+    links = [link_units(d["output"]) + 2 for d in docs if d.get("output")]
+    ws.set_column(5, 5, min(MAX_LINK_WIDTH, max([FILE_COLUMNS[5][1]] + links)))  # links are not wrapped
+    for d in docs:
+        unit = d.get("unit") or {}
+        dups = "、".join(Path(p).name for p in d.get("duplicate_of") or [])
+        texts = (unit.get("name") or "", d["path"], Status(d["status"]).zh, dups)
+        s.text(ws, r, 0, texts[0])
+        s.number(ws, r, 1, unit.get("year"), "0")
+        s.text(ws, r, 2, texts[1])
+        s.text(ws, r, 3, texts[2], "text", **({} if d["status"] == Status.OK else BAD))
+        s.text(ws, r, 4, texts[3], "text", **(DUPLICATE if dups else {}))
+        _link(s, ws, r, 5, d)
+        ws.set_row(r, row_height([(texts[0], 22), (texts[1], 44), (texts[2], 10), (texts[3], 22)],
+                                 font_size=SIZE, minimum=16))
+        r += 1
+    s.finish(ws, r - 1, len(FILE_COLUMNS))
+
+
+def distribution(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    """Submissions per configured grade band: live COUNTIFs over 汇总's 计算等级, and a chart."""
+    grade_bands = bands(s.config.grades)
+    columns = (("等级（计算总分）", 18), ("份数", 8))
+    r = s.table(ws, "计算总分分布", "按计算等级统计已审核的填报表（公式引用“汇总”工作表的“计算等级”列）。", columns)
+    first = r
+    column = f"{SUMMARY}!${GRADE_COLUMN}${HEADER_ROW + 2}:${GRADE_COLUMN}${HEADER_ROW + 1 + max(1, len(docs))}"
+    grades = [d.get("metrics", {}).get("grade.computed") for d in docs if d["status"] == Status.OK]
+    for band in grade_bands:
+        s.text(ws, r, 0, band.label, "data")
+        ws.write_formula(r, 1, f'=COUNTIF({column},"{band.name}")', s.fmt("data", "0", align="center"),
+                         grades.count(band.name))
+        r += 1
+    most = max([grades.count(b.name) for b in grade_bands] + [1])
+    chart = s.wb.add_chart({"type": "column"})
+    chart.add_series({"name": "份数", "categories": [DISTRIBUTION, first, 0, r - 1, 0],
+                      "values": [DISTRIBUTION, first, 1, r - 1, 1], "fill": {"color": "#5B9BD5"},
+                      "data_labels": {"value": True, "num_format": "0", "font": {"name": "宋体", "size": 9}}})
+    chart.set_title({"name": "计算等级分布", "name_font": {"name": "宋体", "size": 12}})
     chart.set_legend({"none": True})
-    chart.set_x_axis({"name": "计算总分", "num_font": {"name": FONT}})
-    chart.set_y_axis({"name": "份数", "major_gridlines": {"visible": True}})
-    ws.insert_chart(3, 3, chart, {"x_scale": 1.2, "y_scale": 1.1})
-    ws.set_paper(9)
-    ws.set_landscape()
+    chart.set_x_axis({"name": "计算等级", "num_font": {"name": "宋体", "size": 9},
+                      "name_font": {"name": "宋体", "size": 9}})
+    step = max(1, -(-most // 5))
+    chart.set_y_axis({"name": "份数", "min": 0, "max": step * (-(-most // step) + 1), "major_unit": step,
+                      "num_format": "0", "num_font": {"name": "宋体", "size": 9},
+                      "name_font": {"name": "宋体", "size": 9},
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size({"width": 560, "height": 300})
+    ws.insert_chart(HEADER_ROW, 3, chart, {"x_offset": 10, "y_offset": 0})
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    print_setup(ws, landscape=True)
     ws.fit_to_pages(1, 1)
-

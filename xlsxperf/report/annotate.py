@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Finding
+from . import marker
 from .styles import SEVERITY_FILL
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def annotate(ev: Evaluation, path: str | Path) -> Path:
             continue
         _mark(cell, findings)
     wb.save(path)
+    marker.seal(path)
     return path
 
 

@@ -32,7 +32,7 @@ from .. import schema as S
 from .._version import __version__
 from ..model import Finding, Severity, Status
 from ..schema import Kind
-from . import narrative_sheet, prose
+from . import marker, narrative_sheet, prose
 from .computed import FIRST_ROW, METRICS_SHEET, MetricRow, metric_cells, plan_metrics
 from .echo import Echo, EchoSheet, Entry, cached
 from .styles import (
@@ -104,6 +104,7 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None,
     wb = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, **options})
     wb.set_properties({"title": TITLE, "author": "xlsxperf", "comments": f"xlsxperf {__version__}",
                        "subject": Path(ev.path).name})
+    marker.mark(wb, marker.EVALUATION)
     book = _Book(ev, wb, Styles(wb), config.grades)
     sheets = {name: wb.add_worksheet(name) for name in REPORT_SHEETS
               if ev.calc is not None or name in (OVERVIEW, FINDINGS)}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Status
+from . import marker
 from .styles import FONT, WORKBOOK_OPTIONS
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
+    marker.mark(wb, marker.SUMMARY)
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
     f = {
         "title": wb.add_format({**base, "bold": True, "font_size": 14}),

@@ -37,7 +37,7 @@ NO_PAUSE = "XLSXPERF_NO_PAUSE"  # set to skip the "press Enter" at the end of dr
 # -- click's own messages, in Chinese --------------------------------------------------------------
 
 _CLICK_ZH = {
-    "Usage:": "用法：",
+    "Usage:": "用法:",
     "Options": "选项",
     "Commands": "命令",
     "Positional arguments": "参数",
@@ -509,7 +509,12 @@ class _Feedback:
             self.bar = None
 
 
-@click.command("xlsxperf", context_settings={"help_option_names": []})
+class _DropIn(click.Command):
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("xlsxperf", "文件或文件夹…（FILE_OR_FOLDER...）", _zh("Usage:") + " ")
+
+
+@click.command("xlsxperf", cls=_DropIn, context_settings={"help_option_names": []})
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def dropin(paths: tuple[str, ...]) -> None:
     """审核拖放到程序上的填报表或文件夹，评价结果写到第一个文件旁边的“评价结果”文件夹。"""

@@ -73,6 +73,17 @@ def _real(path: Path) -> Path | None:
         return None
 
 
+def _kind(entry: os.DirEntry[str]) -> tuple[bool, bool, bool]:
+    """(folder, regular file, link), each False when it cannot be told (a looping link)."""
+    answers = []
+    for test in (entry.is_dir, entry.is_file, entry.is_symlink):
+        try:
+            answers.append(test())
+        except OSError:
+            answers.append(False)
+    return answers[0], answers[1], answers[2]
+
+
 def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
     """Walk ``paths`` (files and folders, recursively; links followed, loops cut)."""
     from ..report.marker import read_mark
@@ -122,12 +133,7 @@ def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
         seen.add(key)
         for entry in entries:
             p = folder / entry.name
-            try:
-                is_dir = entry.is_dir()
-                is_link = entry.is_symlink()
-                is_file = entry.is_file()
-            except OSError:
-                is_dir = is_link = is_file = False
+            is_dir, is_file, is_link = _kind(entry)
             if is_dir:
                 if not entry.name.startswith(".") and _real(p) != out:
                     walk(p)

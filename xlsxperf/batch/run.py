@@ -499,7 +499,7 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
     try:
         with Lease(outdir, lock_wait) as lease:
             return _Run([Path(p) for p in paths], outdir, config, jobs, observer, settle, allow_empty,
-                        truncated_window, stop or Stop(), lease).go()
+                        truncated_window, stop if stop is not None else Stop(), lease).go()
     except (BatchError, Interrupted):
         raise
     except Exception as e:

@@ -38,7 +38,10 @@ def limit_memory(megabytes: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):  # not supported here (macOS): the time limit still applies
+        pass
 
 
 def child_setup(parent_pid: int, inherited: Iterable[Any] = ()) -> None:

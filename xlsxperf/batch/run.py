@@ -346,14 +346,19 @@ class _Run:
             self._discard(reply)
             self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
         else:
+            # Recorded first, then the earlier evaluation removed, then the new one renamed into
+            # place: killed at any point, the state never misses a file it put there (an entry
+            # whose evaluation is missing is simply evaluated again).
             doc = reply.doc
-            output = self._place(key, reply) if reply.output_tmp else None
-            if old is not None and old.output and old.output != output:
-                self._remove_own(old.output)  # this input's earlier evaluation, now renamed
+            output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
             doc["output"] = output
             entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc)
             self.state.entries[key] = entry
             self.store.record(key, entry)
+            if old is not None and old.output and old.output != output:
+                self._remove_own(old.output)  # this input's earlier evaluation, under another name
+            if output and reply.output_tmp:
+                os.replace(self.outdir / reply.output_tmp, self.outdir / output)
             self._set(path, Source.EVALUATED, doc)
         if self.observer:
             self.observer.finished(self.results[path])
@@ -375,8 +380,8 @@ class _Run:
             zh = f"无法审核：{reason}（第 {tries} 次失败，下次运行时重试）"
             en = f"could not be evaluated: {reason} (failure {tries}; tried again next run)"
         doc = error_doc(path, Status.ERROR, zh, en)
-        if old is not None and old.output:
-            self._remove_own(old.output)  # describes content that has changed since
+        if old is not None and old.output:  # describes content that has changed since; removed
+            self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
         entry = Entry(None, st.st_size, st.st_mtime_ns, __version__, self.digest, None, doc, tries)
         self.state.entries[str(path)] = entry
         self.store.record(str(path), entry)
@@ -386,11 +391,10 @@ class _Run:
         if reply.output_tmp:
             (self.outdir / reply.output_tmp).unlink(missing_ok=True)
 
-    def _place(self, key: str, reply: Reply) -> str:
-        """Rename the finished evaluation into place under a name no other input holds and no
-        file we did not write occupies; return that name."""
-        assert reply.output_tmp is not None
-        wanted = reply.suggestion or "评价结果.xlsx"
+    def _name_for(self, key: str, suggestion: str | None) -> str:
+        """The evaluation's file name: one no other input holds and no file we did not write
+        occupies (ours, left by a killed run, may be replaced)."""
+        wanted = suggestion or "评价结果.xlsx"
         taken = {e.output.lower() for k, e in self.state.entries.items() if k != key and e.output}
         stem, _, ext = wanted.rpartition(".")
         tag = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:6]
@@ -401,7 +405,6 @@ class _Run:
             target = self.outdir / name
             if os.path.lexists(target) and _own_file(self.outdir, name) is None:
                 continue  # somebody else's file: never overwritten
-            os.replace(self.outdir / reply.output_tmp, target)
             return name
         raise OutdirUnwritable(f"输出文件夹中找不到可用的文件名：{wanted}")
 
@@ -428,14 +431,18 @@ class _Run:
             if key in seen or not under(key, roots) or under(key, blind):
                 continue
             entry = self.state.entries.pop(key)
-            self.store.record(key, None)
-            moved = self._move_to_deleted(entry.output) if entry.output else None
-            if moved:
-                self.state.removed[key] = Removed(moved, time.strftime("%Y-%m-%d %H:%M"))
-            log.info("input gone: %s (evaluation %s)", shown(key), moved or "none")
+            removed = None
+            if entry.output and _own_file(self.outdir, entry.output) is not None:
+                # recorded first, moved second: a run killed in between finishes the move
+                removed = Removed(f"{DELETED_FOLDER}/{self._free_deleted_name(entry.output)}",
+                                  time.strftime("%Y-%m-%d %H:%M"), entry.output)
+                self.state.removed[key] = removed
+            self.store.record(key, None, removed)
+            log.info("input gone: %s (evaluation %s)", shown(key), removed.output if removed else "none")
         listed = []
         for key, r in sorted(self.state.removed.items()):
             name = r.output.partition("/")[2]
+            self._finish_move(r)
             if key in seen or _own_file(self.outdir / DELETED_FOLDER, name) is None:
                 del self.state.removed[key]
                 continue
@@ -443,19 +450,29 @@ class _Run:
                                               "（the input is gone; its evaluation was moved）"))
         return listed
 
-    def _move_to_deleted(self, name: str) -> str | None:
-        source = _own_file(self.outdir, name)
-        if source is None:
-            return None
+    def _free_deleted_name(self, name: str) -> str:
         folder = self.outdir / DELETED_FOLDER
-        folder.mkdir(exist_ok=True)
+        planned = {r.output for r in self.state.removed.values()}
         stem, _, ext = name.rpartition(".")
-        for n in range(1, 1000):
+        n = 1
+        while True:
             candidate = name if n == 1 else f"{stem}_{n}.{ext}"
-            if not os.path.lexists(folder / candidate):
-                os.replace(source, folder / candidate)
-                return f"{DELETED_FOLDER}/{candidate}"
-        return None
+            if not os.path.lexists(folder / candidate) and f"{DELETED_FOLDER}/{candidate}" not in planned:
+                return candidate
+            n += 1
+
+    def _finish_move(self, r: Removed) -> None:
+        """Move the evaluation of a removed input into 已删除/ unless it is there already (or
+        gone, or meanwhile the evaluation of an input again)."""
+        target = self.outdir / r.output
+        if os.path.lexists(target) or not r.source:
+            return
+        if any(e.output == r.source for e in self.state.entries.values()):
+            return
+        source = _own_file(self.outdir, r.source)
+        if source is not None:
+            target.parent.mkdir(exist_ok=True)
+            os.replace(source, target)
 
     def _finish(self, found: Discovery, removed: list[Skipped], handed: int) -> RunResult:
         from ..render import SCHEMA_VERSION, summary

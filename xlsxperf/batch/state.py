@@ -58,6 +58,7 @@ class Removed:
 
     output: str  # relative to OUTDIR: 已删除/<name>
     when: str
+    source: str = ""  # its name in OUTDIR before the move
 
 
 @dataclass
@@ -116,11 +117,13 @@ def parse_entry(data: Any) -> Entry | None:
 def _parse_removed(data: Any) -> Removed | None:
     if not isinstance(data, dict):
         return None
-    output, when = data.get("output"), data.get("when")
+    output, when, source = data.get("output"), data.get("when"), data.get("source", "")
     if not isinstance(output, str) or not isinstance(when, str):
         return None
+    if source and not safe_name(source):
+        return None
     folder, _, name = output.partition("/")
-    return Removed(output, when) if folder == DELETED_FOLDER and safe_name(name) else None
+    return Removed(output, when, source or "") if folder == DELETED_FOLDER and safe_name(name) else None
 
 
 class Store:
@@ -193,6 +196,9 @@ class Store:
                 continue  # a line cut short when a run was killed
             if not isinstance(key, str):
                 continue
+            removed = _parse_removed(record.get("removed"))
+            if removed is not None:
+                state.removed[key] = removed
             if record.get("entry") is None:
                 state.entries.pop(key, None)
                 continue
@@ -200,10 +206,13 @@ class Store:
             if entry is not None:
                 state.entries[key] = entry
 
-    def record(self, key: str, entry: Entry | None) -> None:
-        """Append what became of one input to the journal (``None``: forget it)."""
-        line = json.dumps({"input": key, "entry": asdict(entry) if entry else None},
-                          ensure_ascii=False, default=str)
+    def record(self, key: str, entry: Entry | None, removed: Removed | None = None) -> None:
+        """Append what became of one input to the journal (``None``: forget it; ``removed``:
+        where its evaluation goes now that the input is gone)."""
+        data: dict[str, Any] = {"input": key, "entry": asdict(entry) if entry else None}
+        if removed is not None:
+            data["removed"] = asdict(removed)
+        line = json.dumps(data, ensure_ascii=False, default=str)
         try:
             with open(self.journal, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")

@@ -108,12 +108,12 @@ def _contend(outdir: str, barrier: object, queue: object) -> None:
         queue.put("busy")  # type: ignore[attr-defined]
         return
     queue.put(lease.run_id)  # type: ignore[attr-defined]
-    time.sleep(0.4)  # hold it while the others try; do not release
+    time.sleep(0.3)  # hold it while the others try; do not release
 
 
 def test_concurrent_takeovers_of_a_stale_lease_give_one_holder(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("fork")
-    contenders, trials = 6, 20
+    contenders, trials = 6, 12
     for trial in range(trials):
         out = tmp_path / f"out{trial}"
         _lease_file(out, age=STALE + 60, host="crashed-host", pid=99999)
@@ -133,7 +133,7 @@ def test_concurrent_takeovers_of_a_stale_lease_give_one_holder(tmp_path: Path) -
 
 def test_concurrent_creation_gives_one_holder(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("fork")
-    for trial in range(10):
+    for trial in range(5):
         out = tmp_path / f"out{trial}"
         out.mkdir()
         barrier, queue = ctx.Barrier(6), ctx.Queue()

@@ -247,6 +247,7 @@ class _Run:
         self.notes: list[str] = []
         self.store = Store(outdir)
         self.state = State()
+        self.removed_before: dict[str, Removed] = {}
 
     # -- 2-3: prepare --------------------------------------------------------------------------
 
@@ -259,7 +260,9 @@ class _Run:
         self.state = self.store.load()
         if self.state.damaged:
             self.notes.append(DAMAGED)
-        self.store.save(self.state)  # the journal of a killed run folded into the snapshot
+        if self.store.replayed or self.state.damaged:
+            self.store.save(self.state)  # the journal of a killed run folded into the snapshot
+        self.removed_before = dict(self.state.removed)
         found = discover(self.paths, self.outdir)
         if found.own:
             log.info("skipped %d files written by xlsxperf among the inputs", len(found.own))
@@ -495,8 +498,9 @@ class _Run:
             write_text(report_path, text)
             others = found.others + removed
             atomic_write(summary_path, lambda tmp: write_summary(docs, others, tmp))
-        self.state.outputs = digest
-        self.store.save(self.state)
+        if self.store.journaled or digest != self.state.outputs or self.state.removed != self.removed_before:
+            self.state.outputs = digest
+            self.store.save(self.state)
         log.info("run finished: %s", report["summary"])
         return RunResult(files, found.others, removed, handed, summary_path, report_path, report, self.notes)
 

@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,11 @@ class State:
     removed: dict[str, Removed] = field(default_factory=dict)
     outputs: str = ""  # digest of the report last written
     damaged: bool = False  # the snapshot could not be used: rebuilt from nothing
+
+
+def _plain(record: Entry | Removed) -> dict[str, Any]:
+    """A record as JSON-ready data (a shallow copy: the document is a plain dict already)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def safe_name(name: Any) -> bool:
@@ -133,6 +138,8 @@ class Store:
         self.outdir = outdir
         self.path = outdir / STATE_FILE
         self.journal = outdir / JOURNAL_FILE
+        self.replayed = False  # a journal was found (a run was killed): fold it in
+        self.journaled = False  # this run has written to the journal
         for p in (self.path, self.journal):
             if p.is_dir():
                 raise StateUnusable(f"状态文件的位置被一个文件夹占用：{p}；请移走或改名后重试"
@@ -183,6 +190,7 @@ class Store:
         try:
             with open(self.journal, encoding="utf-8", errors="replace") as fh:
                 lines = fh.readlines()
+            self.replayed = True
         except FileNotFoundError:
             return
         except OSError as e:
@@ -209,23 +217,25 @@ class Store:
     def record(self, key: str, entry: Entry | None, removed: Removed | None = None) -> None:
         """Append what became of one input to the journal (``None``: forget it; ``removed``:
         where its evaluation goes now that the input is gone)."""
-        data: dict[str, Any] = {"input": key, "entry": asdict(entry) if entry else None}
+        data: dict[str, Any] = {"input": key, "entry": _plain(entry) if entry else None}
         if removed is not None:
-            data["removed"] = asdict(removed)
+            data["removed"] = _plain(removed)
         line = json.dumps(data, ensure_ascii=False, default=str)
         try:
             with open(self.journal, "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
+            self.journaled = True
         except OSError as e:
             raise from_os_error(e, self.outdir) or e from None
 
     def save(self, state: State) -> None:
         """Write the snapshot atomically, then drop the journal it now contains."""
         data = {"version": STATE_VERSION, "outputs": state.outputs,
-                "inputs": {k: asdict(e) for k, e in sorted(state.entries.items())},
-                "removed": {k: asdict(r) for k, r in sorted(state.removed.items())}}
+                "inputs": {k: _plain(e) for k, e in sorted(state.entries.items())},
+                "removed": {k: _plain(r) for k, r in sorted(state.removed.items())}}
         try:
             write_text(self.path, json.dumps(data, ensure_ascii=False, indent=1, default=str))
             self.journal.unlink(missing_ok=True)
+            self.replayed = self.journaled = False
         except OSError as e:
             raise from_os_error(e, self.outdir) or e from None

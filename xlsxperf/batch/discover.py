@@ -18,13 +18,11 @@ from pathlib import Path
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls")
 TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download", ".swp", ".bak")
 NOT_A_SPREADSHEET = "不是 .xlsx / .xlsm / .xls 文件，未审核（not a spreadsheet）"
-BAD_NAME = ("文件名含有无法识别的字符（不是 UTF-8 编码，多见于从压缩包解出的 GBK 文件名），"
-            "请改名后重新提交（the name is not valid UTF-8）")
-BAD_FOLDER_NAME = ("文件夹名含有无法识别的字符（不是 UTF-8 编码），其中的文件未审核，"
-                   "请改名（the folder name is not valid UTF-8）")
-BAD_LINK = "链接指向的文件不存在或形成循环，未审核（broken or looping link）"
-NOT_A_FILE = "不是普通文件（设备、管道等），未审核（not a regular file）"
-LOOP = "文件夹链接形成循环，已跳过（a folder link loops back）"
+BAD_NAME = "文件名不是 UTF-8 编码（多见于解压出的 GBK 文件名），请改名后重新提交（name is not UTF-8）"
+BAD_FOLDER_NAME = "文件夹名不是 UTF-8 编码，其中的文件未审核，请改名（folder name is not UTF-8）"
+BAD_LINK = "链接指向的文件不存在或形成循环（broken or looping link）"
+NOT_A_FILE = "不是普通文件（设备、管道等）（not a regular file）"
+LOOP = "文件夹链接形成循环（a folder link loops back）"
 
 
 @dataclass(frozen=True)
@@ -123,8 +121,7 @@ def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as e:
             result.unreadable.append(folder)
-            skip(folder, f"无法打开文件夹（{e.strerror or e}），其中的文件未审核"
-                         f"（folder cannot be read）")
+            skip(folder, f"无法打开文件夹（{e.strerror or e}），其中的文件未审核（folder cannot be read）")
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:

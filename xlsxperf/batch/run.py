@@ -449,8 +449,8 @@ class _Run:
             if key in seen or _own_file(self.outdir / DELETED_FOLDER, name) is None:
                 del self.state.removed[key]
                 continue
-            listed.append(Skipped(shown(key), f"输入文件已不在（{r.when} 发现），其评价结果已移到 {r.output}"
-                                              "（the input is gone; its evaluation was moved）"))
+            listed.append(Skipped(shown(key), f"输入文件已不在（{r.when}），评价结果已移到 {r.output}"
+                                              "（input gone; evaluation moved）"))
         return listed
 
     def _free_deleted_name(self, name: str) -> str:

@@ -412,3 +412,47 @@ def test_group_members_sees_a_running_group() -> None:
         proc.kill()
         proc.wait()
     assert wait_gone(proc.pid, 5) == []
+
+
+def _grandchild(ready: object) -> None:
+    from xlsxperf.isolate import watch_parent
+
+    watch_parent(0.1)
+    ready.set()  # type: ignore[attr-defined]
+    time.sleep(60)  # a file that hangs
+
+
+def _middle(ready: object, pids: object) -> None:
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=_grandchild, args=(ready,))
+    child.start()
+    pids.put(child.pid)  # type: ignore[attr-defined]
+    time.sleep(60)
+
+
+def test_without_a_parent_death_signal_a_worker_still_ends_with_its_run() -> None:
+    """The watch used where Linux's parent-death signal is not available (macOS, Windows)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    ready, pids = ctx.Event(), ctx.Queue()
+    middle = ctx.Process(target=_middle, args=(ready, pids))
+    middle.start()
+    grandchild = pids.get(timeout=30)
+    assert ready.wait(30)
+    os.kill(middle.pid or 0, signal.SIGKILL)  # the run dies; its worker is busy with a hanging file
+    middle.join(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        state = Path(f"/proc/{grandchild}/stat").read_text().rsplit(")", 1)[1].split()[0] \
+            if Path(f"/proc/{grandchild}/stat").exists() else "X"
+        if state == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the worker outlived its run")

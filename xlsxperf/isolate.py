@@ -55,16 +55,37 @@ def child_setup(parent_pid: int, inherited: Iterable[Any] = ()) -> None:
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    armed = False
     if sys.platform.startswith("linux"):
         try:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+            armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+    if os.name != "nt" and os.getppid() != parent_pid:  # the parent died before the signal was armed
         os._exit(1)
+    if not armed:
+        watch_parent()
+
+
+def watch_parent(interval: float = 1.0) -> None:
+    """Where there is no parent-death signal (macOS, Windows): a thread that ends this process
+    once its parent is gone, even in the middle of a file that hangs."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        while parent.is_alive():
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="xlsxperf-watch-parent", daemon=True).start()
 
 
 def context() -> Any:

@@ -17,8 +17,7 @@ from click.testing import CliRunner
 from conftest import CLEAN, MESSY, SEED
 from openpyxl import load_workbook
 
-from xlsxperf import batch
-from xlsxperf.batch import LOCK_FILE, REPORT_FILE, STATE_FILE, SUMMARY_FILE, LockBusy, run_batch
+from xlsxperf.batch import LOCK_FILE, REPORT_FILE, STATE_FILE, SUMMARY_FILE, LockBusy, run_batch, workers
 from xlsxperf.cli import cli
 from xlsxperf.config import default_config
 
@@ -157,7 +156,7 @@ def test_crash_and_hang_do_not_stop_the_batch(tmp_path: Path, monkeypatch) -> No
     box, out = tmp_path / "box", tmp_path / "out"
     for name in ("a_crash.xlsx", "b_hang.xlsx", "c_fine.xlsx"):
         _copy(CLEAN, box / name)
-    real = batch.evaluate_to
+    real = workers.evaluate_to
 
     def misbehave(path: str, *args):
         if "crash" in Path(path).name:
@@ -166,7 +165,7 @@ def test_crash_and_hang_do_not_stop_the_batch(tmp_path: Path, monkeypatch) -> No
             time.sleep(60)
         return real(path, *args)
 
-    monkeypatch.setattr(batch, "evaluate_to", misbehave)  # workers are forked: they see it
+    monkeypatch.setattr(workers, "evaluate_to", misbehave)  # workers are forked: they see it
     from dataclasses import replace
     config = default_config()
     config = replace(config, limits=replace(config.limits, timeout_s=3))
@@ -191,7 +190,7 @@ def test_live_lock_is_respected_and_stale_lock_taken_over(tmp_path: Path) -> Non
                                 "started": "now"}), encoding="utf-8")
     with pytest.raises(LockBusy):
         run_batch([box], out, default_config(), lock_wait=0.5)
-    code, output = _run(str(box), "-o", str(out))
+    code, output = _run(str(box), "-o", str(out), "--lock-wait", "0.5")
     assert code == 2 and "lock" in output
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

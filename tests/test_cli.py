@@ -92,7 +92,6 @@ def test_check_writes_evaluations_and_annotated_copies(tmp_path: Path) -> None:
 
 def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, capsys) -> None:
     import logging
-    import tempfile
 
     import pytest
 
@@ -104,7 +103,7 @@ def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, ca
 
     logger = logging.getLogger("xlsxperf")
     monkeypatch.setattr(logger, "handlers", [])
-    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))  # the per-user log lives there
     monkeypatch.setattr(evaluate_module, "evaluate", boom)
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main(["check", str(CLEAN)])
@@ -113,5 +112,5 @@ def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, ca
     assert err.count("\n") == 1 and "boom" in err and "Traceback" not in err
     for h in logger.handlers:
         h.flush()
-    log = (tmp_path / "xlsxperf.log").read_text(encoding="utf-8")
+    log = (tmp_path / "xlsxperf" / "xlsxperf.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: boom" in log

@@ -1,26 +1,57 @@
-"""Small file helpers shared by every writer: atomic replacement and content hashes."""
+"""Small file helpers shared by every writer: atomic replacement and content hashes.
+
+Temporary files are named ``.xlsxperf-<random>.tmp.<target name>``: unique for every write
+(two runs, two hosts or two containers never share one), recognisable by a later run that
+cleans up after a killed one (:func:`is_temp_name`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+TEMP_PREFIX = ".xlsxperf-"
+_TEMP = re.compile(r"^\.xlsxperf-[0-9a-f]{12}\.tmp\.")
+_LEGACY_TEMPS = (  # names earlier versions used for their temporary files
+    re.compile(r"^\..+\.\d+\.tmp(\.[A-Za-z]+)?$"),  # .评价汇总.1234.tmp.xlsx
+    re.compile(r"^\.[0-9a-f]{16}\.new\.xlsx$"),  # a worker's evaluation in progress
+    re.compile(r"^\.xlsxperf\.lock\.stale\.\d+$"),
+)
+
+
+def temp_name(name: str) -> str:
+    """A fresh temporary name for a file that will be renamed to ``name``."""
+    return f"{TEMP_PREFIX}{uuid.uuid4().hex[:12]}.tmp.{name}"
+
+
+def is_temp_name(name: str) -> bool:
+    """True for the temporary files this version or an earlier one writes."""
+    return bool(_TEMP.match(name)) or any(p.match(name) for p in _LEGACY_TEMPS)
 
 
 def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
     """Call ``write(tmp)`` for a temporary file next to ``target``, then rename it into place.
 
-    The temporary file is removed whatever happens, so a failed write leaves nothing behind
-    and never a half-written ``target``."""
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")
+    The temporary file is removed whatever happens, so a failed write (a full disk included)
+    leaves nothing behind and never a half-written or empty ``target``."""
+    tmp = target.with_name(temp_name(target.name))
     try:
         write(tmp)
+        if os.path.getsize(tmp) == 0:
+            raise OSError(f"{target}: nothing was written")
         os.replace(tmp, target)
     finally:
-        if tmp.exists():
+        try:
             tmp.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            pass  # a share that refuses the delete: the next run's clean-up takes it
     return target
 
 

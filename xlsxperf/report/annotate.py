@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import schema as S
 from ..model import Finding, Severity
+from . import marker
 from .fixes import action
 from .names import sheet_name
 from .styles import (
@@ -80,6 +81,7 @@ def annotate(ev: Evaluation, path: str | Path) -> Path:
     _names_off_the_print(wb)
     _problem_list(wb, ev, marked)
     wb.save(path)
+    marker.seal(path)
     return path
 
 

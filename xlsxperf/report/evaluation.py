@@ -24,7 +24,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
-from . import draft_sheet, echo_sheet, findings_sheet, metrics_sheet, narrative_sheet, overview, previous
+from . import (
+    draft_sheet,
+    echo_sheet,
+    findings_sheet,
+    marker,
+    metrics_sheet,
+    narrative_sheet,
+    overview,
+    previous,
+)
 from .book import DRAFT, FINDINGS, OVERVIEW, Book
 from .computed import METRICS_SHEET, metric_cells, plan_metrics
 from .echo import Echo
@@ -71,6 +80,7 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None, today
     wb = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, **options})
     wb.set_properties({"title": TITLE, "author": "xlsxperf", "comments": f"xlsxperf {__version__}",
                        "subject": Path(ev.path).name})
+    marker.mark(wb, marker.EVALUATION)
     book = Book(ev, wb, Styles(wb), config, today or date.today())
     sheets = {name: wb.add_worksheet(name) for name in REPORT_SHEETS
               if ev.calc is not None or name in (OVERVIEW, FINDINGS)}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Severity, Status
 from ..scoring import bands
-from . import cells, risk
+from . import cells, marker, risk
 from .findings_sheet import rule_title
 from .styles import WORKBOOK_OPTIONS, Styles, link_units, page_header, print_setup, row_height
 from .verdict import VERDICT_FILL, decide_document
@@ -126,6 +126,7 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     from ..config import default_config
 
     wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
+    marker.mark(wb, marker.SUMMARY)
     s = Summary(wb, config or default_config())
     order = ranked(docs)
     first = wb.add_worksheet(SUMMARY)

@@ -1,0 +1,164 @@
+"""Drop-in use (files dragged onto the program), click's own messages in Chinese, a Chinese line
+in every --help, and annotated copies that never overwrite and stay within the limits."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from batch_helpers import copy, xlsxperf
+from click.testing import CliRunner
+from conftest import CLEAN, MESSY, ROOT, SEED
+from openpyxl import load_workbook
+
+from xlsxperf.cli import DROP_FOLDER, cli, main
+from xlsxperf.report.marker import read_mark
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# -- drop-in ---------------------------------------------------------------------------------------
+
+
+def test_files_dropped_on_the_program_are_evaluated_beside_the_first(tmp_path: Path) -> None:
+    folder = tmp_path / "收到的表"
+    a = copy(SEED, folder / "经济合作局.xlsx")
+    b = copy(MESSY, tmp_path / "elsewhere" / "messy.xlsx")
+    before = {p: p.read_bytes() for p in (a, b)}
+    result = CliRunner().invoke(cli, [str(a), str(b)], input="\n")
+    out = folder / DROP_FOLDER
+    assert result.exit_code == 0, result.output
+    assert f"评价结果已写到：{out}" in result.output
+    assert "按回车键" in result.output  # no terminal: it waits for Enter before closing
+    written = sorted(p.name for p in out.glob("*_评价结果*.xlsx"))
+    assert len(written) == 2 and all(read_mark(out / n) == "evaluation" for n in written)
+    assert "已审核  经济合作局.xlsx →" in result.output
+    assert {p: p.read_bytes() for p in (a, b)} == before
+
+
+def test_a_dropped_folder_and_a_second_drop_into_the_same_place(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    copy(CLEAN, folder / "a.xlsx")
+    copy(SEED, folder / "sub" / "b.xlsx")
+    (folder / "说明.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, [str(folder)], input="\n")
+    out = tmp_path / DROP_FOLDER  # beside the folder
+    assert result.exit_code == 0, result.output
+    assert len(list(out.glob("*_评价结果*.xlsx"))) == 2
+    assert "未审核  " in result.output and "说明.txt" in result.output
+    copy(MESSY, tmp_path / "c.xlsx")
+    again = CliRunner().invoke(cli, [str(tmp_path / "c.xlsx")], input="\n")
+    assert again.exit_code == 0, again.output
+    assert len(list(out.glob("*_评价结果*.xlsx"))) == 3  # the earlier drop keeps its evaluations
+
+
+def test_a_drop_never_writes_over_a_file_that_is_not_ours(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    a = copy(CLEAN, folder / "统计局.xlsx")
+    out = folder / DROP_FOLDER
+    out.mkdir()
+    theirs = out / "2022_示例市示例区统计局_评价结果.xlsx"  # a department's own file by that name
+    shutil.copyfile(MESSY, theirs)
+    result = CliRunner().invoke(cli, [str(a)], input="\n")
+    assert result.exit_code == 0, result.output
+    assert theirs.read_bytes() == MESSY.read_bytes()
+    ours = [p for p in out.glob("*_评价结果*.xlsx") if p != theirs]
+    assert len(ours) == 1 and read_mark(ours[0]) == "evaluation"
+
+
+def test_drop_in_as_a_program_waits_for_enter_without_a_terminal(tmp_path: Path) -> None:
+    a = copy(CLEAN, tmp_path / "a.xlsx")
+    done = subprocess.run([sys.executable, "-m", "xlsxperf", str(a)], input="\n", capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "按回车键" in done.stderr and "评价结果已写到" in done.stdout
+    skipped = xlsxperf(str(a))  # XLSXPERF_NO_PAUSE set: no prompt
+    assert skipped.returncode == 0 and "按回车键" not in skipped.stderr
+
+
+def test_a_missing_dropped_file_is_said_in_chinese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [str(tmp_path / "没有.xlsx")])
+    assert result.exit_code == 2
+    assert "不存在" in result.output and "Traceback" not in result.output
+
+
+def test_no_arguments_shows_the_help_and_waits(capsys, monkeypatch) -> None:
+    import io
+
+    import pytest
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    with pytest.raises(SystemExit) as e:
+        main([])
+    assert e.value.code == 0
+    captured = capsys.readouterr()
+    assert "审核部门整体支出绩效自评表" in captured.out and "按回车键" in captured.err
+
+
+# -- click in Chinese ------------------------------------------------------------------------------
+
+
+def test_clicks_own_errors_are_in_chinese(tmp_path: Path) -> None:
+    cases = {
+        ("check", str(tmp_path / "nope.xlsx")): "文件不存在",
+        ("check",): "缺少参数",
+        ("run", str(tmp_path)): "缺少选项",
+        ("check", "--fail-on", "sometimes", str(CLEAN)): "无效",
+        ("run", str(tmp_path), "-o", str(tmp_path / "o"), "--jobs", "x"): "不是有效的数字",
+        ("chek",): "没有命令",
+        ("check", "--nope", str(CLEAN)): "没有选项",
+    }
+    for args, expected in cases.items():
+        result = CliRunner().invoke(cli, list(args))
+        assert result.exit_code == 2, args
+        assert expected in result.output and "错误：" in result.output, (args, result.output)
+        assert "用法" in result.output
+
+
+def test_every_help_has_a_chinese_line() -> None:
+    for args in [[], *[[name] for name in cli.commands]]:
+        result = CliRunner().invoke(cli, [*args, "--help"])
+        assert result.exit_code == 0
+        first = result.output.split("\n\n")[1].strip()  # the command's own description
+        assert CJK.search(first), (args, first)
+        assert "显示本帮助并退出" in result.output and "选项" in result.output
+
+
+# -- annotated copies ------------------------------------------------------------------------------
+
+
+def test_annotate_never_overwrites_a_file_we_did_not_write(tmp_path: Path) -> None:
+    src = copy(SEED, tmp_path / "in" / "经济合作局.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    corrected = out / "经济合作局_批注.xlsx"  # the department's corrected copy, same name
+    shutil.copyfile(CLEAN, corrected)
+    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate"])
+    assert result.exit_code == 0, result.output
+    assert corrected.read_bytes() == CLEAN.read_bytes()
+    ours = out / "经济合作局_批注_2.xlsx"
+    assert read_mark(ours) == "annotated"
+    load_workbook(ours)
+    again = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate"])
+    assert again.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(  # our own copy is replaced, not multiplied
+        ["2022_乐山市市中区经济合作局_评价结果.xlsx", "经济合作局_批注.xlsx", "经济合作局_批注_2.xlsx"])
+
+
+def test_annotate_runs_within_the_time_and_memory_limits(tmp_path: Path) -> None:
+    src = tmp_path / "far.xlsx"
+    wb = load_workbook(CLEAN)
+    wb["基本信息"]["XFD1048576"] = "x"  # one cell at the sheet's far corner
+    wb.save(src)
+    config = tmp_path / "limits.toml"
+    config.write_text("[limits]\ntimeout_s = 5\nmemory_mb = 150\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate",
+                                      "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "未能生成批注副本" in result.output
+    assert re.search("超过(内存|时间)限制", result.output)
+    assert sorted(p.name for p in out.iterdir()) == ["2022_示例市示例区统计局_评价结果.xlsx"]

@@ -1,0 +1,531 @@
+"""One batch run: discover, plan, evaluate, record, summarise.
+
+``run_batch(paths, outdir, config)`` evaluates every workbook under ``paths`` and writes into
+``outdir`` one evaluation per submission, the summary workbook, the JSON report and the state
+that makes the next run incremental. The order of things is what makes it safe to leave alone:
+
+1. the output folder is checked writable before anything else (:func:`ensure_writable`);
+2. the lease is taken; temporary files of killed runs are removed;
+3. the state is read defensively (:mod:`.state`), the inputs discovered (:mod:`.discover`);
+   no workbook at all keeps the previous summary and stops (NoInputs), unless allowed;
+4. each file that changed is evaluated in a worker (:mod:`.workers`); as each finishes its
+   evaluation is renamed into place and recorded, so a killed run keeps what it finished;
+5. evaluations of inputs that disappeared are moved to ``已删除/``; the summary is written.
+
+Only a verdict on a file's content is remembered as such: a crash, a time or memory limit, a
+file that could not be read are tried again on the next runs, ``MAX_TRIES`` times in a row,
+then kept (and said so) until the file changes. Files are replaced or removed only when they
+are ours: inside OUTDIR once the path is resolved, and carrying our mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from .._version import __version__
+from ..config import Config
+from ..files import file_sha256, is_temp_name, temp_name, write_text
+from ..model import Status
+from .discover import Discovery, Skipped, discover, shown
+from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os_error, os_error_in
+from .lease import LOCK_FILE, Lease
+from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
+from .workers import Reply, run_workers
+
+REPORT_FILE = "评价汇总.json"
+SUMMARY_FILE = "评价汇总.xlsx"
+LOG_FILE = "xlsxperf.log"
+SETTLE_SECONDS = 60  # a file modified more recently than this may still be being copied
+TRUNCATED_WINDOW = 3600  # a broken zip this recent is taken to be still arriving
+MAX_TRIES = 3  # failures that say nothing about a file's content, before we stop retrying
+
+log = logging.getLogger("xlsxperf")
+
+
+class Source(StrEnum):
+    """Where a file's result in this run comes from."""
+
+    EVALUATED = "evaluated"  # evaluated in this run
+    REUSED = "reused"  # unchanged since an earlier run (same content): its result stands
+    PENDING = "pending"  # still being copied: left for the next run
+    RETRY = "retry"  # could not be evaluated this time; tried again next run
+    GAVE_UP = "gave-up"  # failed MAX_TRIES times in a row; kept until the file changes
+
+
+@dataclass
+class FileResult:
+    """One input's outcome: the public document and, apart from it, how it came about."""
+
+    path: Path
+    source: Source
+    doc: dict[str, Any]  # the file's public JSON document (with "output")
+    error: str | None = None  # why it could not be evaluated this time (RETRY, GAVE_UP)
+
+    @property
+    def status(self) -> Status:
+        return Status(self.doc["status"])
+
+
+class Observer(Protocol):
+    """Progress reports (the command line shows a bar or one line per file)."""
+
+    def started(self, todo: int, reused: int) -> None: ...
+
+    def finished(self, result: FileResult) -> None: ...
+
+
+class Stop:
+    """Set by a signal handler the caller installs; the run stops at the next file."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def __call__(self, signum: int, frame: Any = None) -> None:
+        self.signum = signum
+
+    def __bool__(self) -> bool:
+        return self.signum is not None
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]  # one per input, in input order
+    not_evaluated: list[Skipped]  # other files and folders under the inputs, and why
+    removed: list[Skipped]  # inputs that disappeared, and where their evaluation went
+    evaluated: int  # inputs handed to a worker in this run
+    summary_path: Path
+    report_path: Path
+    report: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # things to tell the person running it
+
+    @property
+    def docs(self) -> list[dict[str, Any]]:
+        return [f.doc for f in self.files]
+
+    def count(self, *sources: Source) -> int:
+        return sum(1 for f in self.files if f.source in sources)
+
+
+def ensure_writable(outdir: Path) -> None:
+    """Create ``outdir`` if needed and prove a file can be written there; raise
+    OutdirUnwritable or DiskFull (one line saying what to fix) when not."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutdirUnwritable(f"输出文件夹的位置是一个文件：{outdir}（OUTDIR is a file）") from None
+    except OSError as e:
+        error = from_os_error(e, outdir)
+        raise error or OutdirUnwritable(f"无法创建输出文件夹：{outdir}（{e.strerror or e}）") from None
+    probe = outdir / temp_name("probe")
+    try:
+        fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        try:
+            os.write(fd, b"\0" * 65536)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        error = from_os_error(e, outdir)
+        raise error or OutdirUnwritable(f"输出文件夹不可写：{outdir}（{e.strerror or e}）") from None
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+
+
+def clean_leftovers(outdir: Path) -> int:
+    """Remove the temporary files killed runs left in ``outdir`` (we hold the lease)."""
+    removed = 0
+    for folder in (outdir, outdir / DELETED_FOLDER):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if is_temp_name(name) or (name.startswith(LOCK_FILE + ".takeover.") and _older(folder / name, 60)):
+                try:
+                    (folder / name).unlink()
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
+def _both(paths: list[Path]) -> list[Path]:
+    """Each path as given (made absolute) and resolved."""
+    out = []
+    for p in paths:
+        out.append(p.absolute())
+        try:
+            out.append(p.resolve())
+        except (OSError, RuntimeError):
+            pass
+    return out
+
+
+def _older(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
+
+
+def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",)) -> Path | None:
+    """``outdir/name`` if it is a file we wrote (inside OUTDIR once resolved, carrying our
+    mark of one of ``kinds``); None otherwise."""
+    from ..report.marker import read_mark
+
+    target = outdir / name
+    try:
+        real = target.resolve(strict=True)
+        if real.parent != outdir.resolve(strict=True) or not real.is_file():
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return target if read_mark(real) in kinds else None
+
+
+def error_doc(path: Path, status: Status, reason: str = "", reason_en: str = "") -> dict[str, Any]:
+    """The file document of an input that has no evaluation: pending, or an S001 error."""
+    from ..evaluation import Evaluation
+    from ..model import Submission, TableData
+    from ..render import file_document
+    from ..rules import make
+
+    findings = [] if status is Status.PENDING else [
+        make("S001", path=str(path), file=path.name, reason=reason, reason_en=reason_en)]
+    sub = Submission(str(path), {}, TableData("", None, {}), TableData("", None, {}),
+                     findings=findings, readable=False)
+    doc = file_document(Evaluation(sub, None, findings, status))
+    doc["output"] = None
+    return doc
+
+
+def mark_duplicates(docs: list[dict[str, Any]]) -> None:
+    """Two evaluated submissions for the same unit and year: both keep their rows, both marked."""
+    seen: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for d in docs:
+        d.pop("duplicate_of", None)
+        unit = d.get("unit") or {}
+        if d["status"] == "ok" and unit.get("name") and unit.get("year"):
+            seen.setdefault((unit["name"], unit["year"]), []).append(d)
+    for group in seen.values():
+        if len(group) > 1:
+            for d in group:
+                d["duplicate_of"] = [o["path"] for o in group if o is not d]
+
+
+class _Run:
+    """The state of one run while it goes (see the module's docstring for the steps)."""
+
+    def __init__(self, paths: list[Path], outdir: Path, config: Config, jobs: int,
+                 observer: Observer | None, settle: float, allow_empty: bool,
+                 truncated_window: float, stop: Stop, lease: Lease) -> None:
+        self.paths = paths
+        self.outdir = outdir
+        self.config = config
+        self.digest = config.digest()
+        self.jobs = jobs
+        self.observer = observer
+        self.settle = settle
+        self.allow_empty = allow_empty
+        self.truncated_window = truncated_window
+        self.stop = stop
+        self.lease = lease
+        self.now = time.time()
+        self.results: dict[Path, FileResult] = {}
+        self.stats: dict[Path, os.stat_result] = {}
+        self.notes: list[str] = []
+        self.store = Store(outdir)
+        self.state = State()
+        self.removed_before: dict[str, Removed] = {}
+
+    # -- 2-3: prepare --------------------------------------------------------------------------
+
+    def go(self) -> RunResult:
+        log.info("run started: %s -> %s (jobs %d, tool %s, config %s)",
+                 [shown(p) for p in self.paths], shown(self.outdir), self.jobs, __version__, self.digest)
+        cleaned = clean_leftovers(self.outdir)
+        if cleaned:
+            log.info("removed %d temporary files left by an earlier run", cleaned)
+        self.state = self.store.load()
+        if self.state.damaged:
+            self.notes.append(DAMAGED)
+        if self.store.replayed or self.state.damaged:
+            self.store.save(self.state)  # the journal of a killed run folded into the snapshot
+        self.removed_before = dict(self.state.removed)
+        found = discover(self.paths, self.outdir)
+        if found.own:
+            log.info("skipped %d files written by xlsxperf among the inputs", len(found.own))
+        if not found.inputs and not self.allow_empty:
+            raise NoInputs("没有找到任何填报表（.xlsx / .xlsm / .xls）：" + "、".join(shown(p) for p in self.paths)
+                           + "；共享盘是否已挂载？上次的评价汇总已保留。确实没有文件时请加 --allow-empty"
+                           "（no workbook found; the previous summary is kept）")
+        todo = self._plan(found.inputs)
+        if self.observer:
+            self.observer.started(len(todo), sum(1 for r in self.results.values() if r.source is Source.REUSED))
+        complete = run_workers([(p, temp_name("evaluation.xlsx")) for p in todo], self.outdir,
+                               self.config, self.jobs, self._finished, self._tick, self._stopped)
+        if not complete:
+            self.store.save(self.state)
+            raise Interrupted(self.stop.signum or 15, sum(1 for p in todo if p in self.results), len(todo))
+        removed = self._remove_deleted(found)
+        self.lease.beat(force=True)
+        return self._finish(found, removed, len(todo))
+
+    def _stopped(self) -> bool:
+        return bool(self.stop)
+
+    def _tick(self) -> None:
+        self.lease.beat()
+
+    def _plan(self, inputs: list[Path]) -> list[Path]:
+        """Decide for each input: reuse, pending, or evaluate (returned)."""
+        todo = []
+        for path in inputs:
+            if self._stopped():
+                self.store.save(self.state)
+                raise Interrupted(self.stop.signum or 15, 0, len(inputs))
+            self.lease.beat()
+            try:
+                st = path.stat()
+            except OSError as e:
+                self._set(path, Source.RETRY, error_doc(
+                    path, Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
+                    f"cannot read the file ({e.strerror or e}); tried again next run"), str(e))
+                continue
+            self.stats[path] = st
+            old = self.state.entries.get(str(path))
+            if old is not None and not self._usable(old):
+                old = None
+            unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
+            if old is not None and old.failures == 0 and (
+                    unchanged or (old.sha256 is not None and old.sha256 == file_sha256(path))):
+                if not unchanged:  # touched, same content: same result
+                    old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
+                    self.store.record(str(path), old)
+                self._set(path, Source.REUSED, old.doc)
+            elif old is not None and old.failures >= MAX_TRIES and unchanged:
+                self._set(path, Source.REUSED, old.doc)  # gave up on it earlier: said so in its doc
+            elif self.now - st.st_mtime < self.settle:
+                self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+            else:
+                todo.append(path)
+        return todo
+
+    def _usable(self, entry: Entry) -> bool:
+        """An entry made by this tool and configuration whose evaluation is still in place."""
+        return (entry.tool == __version__ and entry.config == self.digest
+                and (entry.output is None or os.path.isfile(self.outdir / entry.output)))
+
+    def _set(self, path: Path, source: Source, doc: dict[str, Any], error: str | None = None) -> None:
+        result = FileResult(path, source, doc, error)
+        self.results[path] = result
+        if source in (Source.RETRY, Source.GAVE_UP) and error:
+            log.error("%s: %s", shown(path), error)
+
+    # -- 4: as each file finishes --------------------------------------------------------------
+
+    def _finished(self, path: Path, reply: Reply) -> None:
+        if reply.write_errno is not None:
+            e = OSError(reply.write_errno, os.strerror(reply.write_errno))
+            raise from_os_error(e, self.outdir) or OutdirUnwritable(
+                f"无法在输出文件夹中写出评价结果：{self.outdir}（{e.strerror}）")
+        key = str(path)
+        old = self.state.entries.get(key)
+        st = self.stats[path]
+        if reply.error or reply.doc is None or reply.transient:
+            self._failed(path, reply, old, st)
+        elif reply.truncated and self.now - st.st_mtime < self.truncated_window:
+            self._discard(reply)
+            self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+        else:
+            # Recorded first, then the earlier evaluation removed, then the new one renamed into
+            # place: killed at any point, the state never misses a file it put there (an entry
+            # whose evaluation is missing is simply evaluated again).
+            doc = reply.doc
+            output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
+            doc["output"] = output
+            entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc)
+            self.state.entries[key] = entry
+            self.store.record(key, entry)
+            if old is not None and old.output and old.output != output:
+                self._remove_own(old.output)  # this input's earlier evaluation, under another name
+            if output and reply.output_tmp:
+                os.replace(self.outdir / reply.output_tmp, self.outdir / output)
+            self._set(path, Source.EVALUATED, doc)
+        if self.observer:
+            self.observer.finished(self.results[path])
+
+    def _failed(self, path: Path, reply: Reply, old: Entry | None, st: os.stat_result) -> None:
+        self._discard(reply)
+        if reply.error is None and reply.doc is not None:  # evaluated, but the file was unreadable
+            reason = "; ".join(f["message"] for f in reply.doc.get("findings", [])) or "无法读取文件"
+        else:
+            reason = reply.error or "未知错误"
+        unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        tries = old.failures + 1 if old is not None and old.failures and unchanged else 1
+        if tries >= MAX_TRIES:
+            source = Source.GAVE_UP
+            zh = f"无法审核：{reason}（已连续 {tries} 次失败，不再重试；文件改动后会重新审核）"
+            en = f"could not be evaluated: {reason} ({tries} failures in a row; retried when the file changes)"
+        else:
+            source = Source.RETRY
+            zh = f"无法审核：{reason}（第 {tries} 次失败，下次运行时重试）"
+            en = f"could not be evaluated: {reason} (failure {tries}; tried again next run)"
+        doc = error_doc(path, Status.ERROR, zh, en)
+        if old is not None and old.output:  # describes content that has changed since; removed
+            self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
+        entry = Entry(None, st.st_size, st.st_mtime_ns, __version__, self.digest, None, doc, tries)
+        self.state.entries[str(path)] = entry
+        self.store.record(str(path), entry)
+        self._set(path, source, doc, f"{reason}\n{reply.detail}".rstrip())
+
+    def _discard(self, reply: Reply) -> None:
+        if reply.output_tmp:
+            (self.outdir / reply.output_tmp).unlink(missing_ok=True)
+
+    def _name_for(self, key: str, suggestion: str | None) -> str:
+        """The evaluation's file name: one no other input holds and no file we did not write
+        occupies (ours, left by a killed run, may be replaced)."""
+        wanted = suggestion or "评价结果.xlsx"
+        taken = {e.output.lower() for k, e in self.state.entries.items() if k != key and e.output}
+        stem, _, ext = wanted.rpartition(".")
+        tag = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:6]
+        candidates = [wanted, f"{stem}_{tag}.{ext}"] + [f"{stem}_{tag}_{n}.{ext}" for n in range(2, 100)]
+        for name in candidates:
+            if name.lower() in taken:
+                continue
+            target = self.outdir / name
+            if os.path.lexists(target) and _own_file(self.outdir, name) is None:
+                continue  # somebody else's file: never overwritten
+            return name
+        raise OutdirUnwritable(f"输出文件夹中找不到可用的文件名：{wanted}")
+
+    def _remove_own(self, name: str) -> None:
+        target = _own_file(self.outdir, name)
+        if target is not None:
+            try:
+                target.unlink()
+            except OSError as e:
+                log.warning("could not remove %s: %s", shown(target), e)
+
+    # -- 5: deleted inputs, the summary --------------------------------------------------------
+
+    def _remove_deleted(self, found: Discovery) -> list[Skipped]:
+        """Entries of inputs under this run's paths that are gone: their evaluations move to
+        已删除/, and the summary lists them for as long as they are there."""
+        roots, blind = _both(self.paths), _both(found.unreadable)
+        seen = {str(p) for p in found.inputs} | {str(p) for p in self.results}
+
+        def under(key: str, folders: list[Path]) -> bool:
+            return any(Path(key) == f or Path(key).is_relative_to(f) for f in folders)
+
+        for key in list(self.state.entries):
+            if key in seen or not under(key, roots) or under(key, blind):
+                continue
+            entry = self.state.entries.pop(key)
+            removed = None
+            if entry.output and _own_file(self.outdir, entry.output) is not None:
+                # recorded first, moved second: a run killed in between finishes the move
+                removed = Removed(f"{DELETED_FOLDER}/{self._free_deleted_name(entry.output)}",
+                                  time.strftime("%Y-%m-%d %H:%M"), entry.output)
+                self.state.removed[key] = removed
+            self.store.record(key, None, removed)
+            log.info("input gone: %s (evaluation %s)", shown(key), removed.output if removed else "none")
+        listed = []
+        for key, r in sorted(self.state.removed.items()):
+            name = r.output.partition("/")[2]
+            self._finish_move(r)
+            if key in seen or _own_file(self.outdir / DELETED_FOLDER, name) is None:
+                del self.state.removed[key]
+                continue
+            listed.append(Skipped(shown(key), f"输入文件已不在（{r.when}），评价结果已移到 {r.output}"
+                                              "（input gone; evaluation moved）"))
+        return listed
+
+    def _free_deleted_name(self, name: str) -> str:
+        folder = self.outdir / DELETED_FOLDER
+        planned = {r.output for r in self.state.removed.values()}
+        stem, _, ext = name.rpartition(".")
+        n = 1
+        while True:
+            candidate = name if n == 1 else f"{stem}_{n}.{ext}"
+            if not os.path.lexists(folder / candidate) and f"{DELETED_FOLDER}/{candidate}" not in planned:
+                return candidate
+            n += 1
+
+    def _finish_move(self, r: Removed) -> None:
+        """Move the evaluation of a removed input into 已删除/ unless it is there already (or
+        gone, or meanwhile the evaluation of an input again)."""
+        target = self.outdir / r.output
+        if os.path.lexists(target) or not r.source:
+            return
+        if any(e.output == r.source for e in self.state.entries.values()):
+            return
+        source = _own_file(self.outdir, r.source)
+        if source is not None:
+            target.parent.mkdir(exist_ok=True)
+            os.replace(source, target)
+
+    def _finish(self, found: Discovery, removed: list[Skipped], handed: int) -> RunResult:
+        from ..render import SCHEMA_VERSION, summary
+
+        files = [self.results[p] for p in found.inputs if p in self.results]
+        docs = [f.doc for f in files]
+        mark_duplicates(docs)
+        report = {"schema_version": SCHEMA_VERSION,
+                  "tool": {"name": "xlsxperf", "version": __version__},
+                  "files": docs, "summary": summary(docs),
+                  "not_evaluated": [{"path": s.path, "reason": s.reason} for s in found.others],
+                  "removed": [{"path": s.path, "reason": s.reason} for s in removed]}
+        text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+        report_path, summary_path = self.outdir / REPORT_FILE, self.outdir / SUMMARY_FILE
+        if digest != self.state.outputs or not (report_path.exists() and summary_path.exists()):
+            from ..files import atomic_write
+            from ..report.summary import write_summary
+
+            write_text(report_path, text)
+            others = found.others + removed
+            atomic_write(summary_path, lambda tmp: write_summary(docs, others, tmp, self.config))
+        if self.store.journaled or digest != self.state.outputs or self.state.removed != self.removed_before:
+            self.state.outputs = digest
+            self.store.save(self.state)
+        log.info("run finished: %s", report["summary"])
+        return RunResult(files, found.others, removed, handed, summary_path, report_path, report, self.notes)
+
+
+def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None = None,
+              observer: Observer | None = None, settle: float = SETTLE_SECONDS,
+              lock_wait: float = 10.0, allow_empty: bool = False,
+              truncated_window: float = TRUNCATED_WINDOW, stop: Stop | None = None) -> RunResult:
+    """Evaluate everything under ``paths`` into ``outdir``.
+
+    Raises a BatchError (LockBusy, OutdirUnwritable, DiskFull, StateUnusable, NoInputs,
+    LeaseLost) when the run cannot do its job, and Interrupted when ``stop`` was set (by a
+    signal handler the caller installed; what was finished is kept)."""
+    outdir = Path(outdir)
+    ensure_writable(outdir)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    try:
+        with Lease(outdir, lock_wait) as lease:
+            return _Run([Path(p) for p in paths], outdir, config, jobs, observer, settle, allow_empty,
+                        truncated_window, stop if stop is not None else Stop(), lease).go()
+    except (BatchError, Interrupted):
+        raise
+    except Exception as e:
+        cause = os_error_in(e)
+        error = from_os_error(cause, outdir) if cause is not None else None
+        if error is not None:
+            raise error from e
+        raise

@@ -212,7 +212,8 @@ def resolve_indicators(data: TableData) -> None:
     """Make explicit on each indicator row what the official forms write inside its values.
 
     - 指标性质 left blank takes the operator written in 指标值 (``"≥18个"`` -> ≥), as the 2020
-      自评表 has no 指标性质 column; blank with a 定性 level as 完成值 and words as 指标值, it is 定性.
+      自评表 has no 指标性质 column; blank with words as both 指标值 and 完成值 (明显提升 /
+      达成年度指标), it is 定性.
     - 指标性质 written ``定量`` takes the operator of 指标值; without one, it stays undecided
       (value None, not an error: F009 asks for it).
     - 度量单位 left blank takes the unit written in 指标值 (else in 完成值).
@@ -226,9 +227,9 @@ def resolve_indicators(data: TableData) -> None:
             if tm is not None and tm.op is not None:
                 row.values["nature"] = _derived(nature, tm.op, Parse.OK,
                                                 f"按指标值“{target.raw}”中的“{tm.written_op}”")
-            elif actual.value in S.QUALITATIVE_LEVELS and tm is None and target.parse != Parse.BLANK:
+            elif isinstance(target.value, str) and isinstance(actual.value, str):
                 row.values["nature"] = _derived(nature, S.Nature.QUALITATIVE.value, Parse.OK,
-                                                f"按完成值“{actual.raw}”")
+                                                "指标值和完成值都是文字")
         elif nature.parse == Parse.INVALID and isinstance(nature.raw, str) \
                 and normalize_text(nature.raw) in S.QUANTITATIVE_WORDS:
             if tm is not None and tm.op is not None:

@@ -204,8 +204,8 @@ def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     if word is not None and word in choices:  # >=, 正向指标, 定性指标 for 指标性质
         return Parsed(word, Parse.NORMALIZED, f"按“{word}”")
     points = _POINTS.match(t)
-    if points and points.group(1) in choices:  # 产出指标（50分）
-        return Parsed(points.group(1), Parse.NORMALIZED, f"按“{points.group(1)}”")
+    if points and points.group(1) in choices:  # 产出指标（50分）: the forms print the points
+        return Parsed(points.group(1), Parse.OK, f"按“{points.group(1)}”")
     for choice in choices:  # 数量 for 数量指标
         if choice.endswith("指标") and t == normalize_label(choice[:-2]):
             return Parsed(choice, Parse.NORMALIZED, f"按“{choice}”")
@@ -322,7 +322,10 @@ def parse_measure(raw: Any, number_format: str = "General") -> Parsed:
         note = f"按 {m.number.normalize():f}"
         if m.strict:
             note += f"（“{m.written_op}”按“{m.op}”计分）"
-        return _finish(m.number, Kind.MEASURE, Parse.NORMALIZED, note)
+        # written the forms' way (≥18个, 26次, 95%): taken as it is; anything else is noted (F003)
+        official = (m.op is not None or m.unit) and m.unit is not None and not m.strict \
+            and normalize_text(raw) == raw.strip()
+        return _finish(m.number, Kind.MEASURE, Parse.OK if official else Parse.NORMALIZED, note)
     return parse_number(raw, Kind.MEASURE, number_format)
 
 

@@ -28,7 +28,8 @@ EMPTY_WORDS = frozenset({"无", "暂无", "没有", "无问题", "不存在问�
 def required_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：必填项目为空（或只填了“—”“/”等占位符），或者在工作簿中既找不到它的定义名称也找不到它的标签；
-    项目支出表、绩效指标表的数据行缺少必填列，或两张表一行也没有填写。
+    项目支出表、绩效指标表的数据行缺少必填列，或两张表一行也没有填写；年度总体目标表（第 2 版模板）
+    填了预期目标而没有填实际完成情况。
     为什么：缺项会使合计核对和评分无从计算，审核结论不完整。
     示例：“收入合计”留空；项目支出表中某个项目没有填写“全年执行数”。
     """
@@ -43,7 +44,9 @@ def required_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
                        label=f"{f.label}（定义名称 {f.name} 和标签“{f.label}”均未找到）")
         else:
             yield make("F001", at=v, label=f.label)
-    for table, data in ((S.PROJECT_TABLE, sub.projects), (S.INDICATOR_TABLE, sub.indicators)):
+    for table, data in sub.tables():
+        if data.header_row is None and table.min_rows == 0:
+            continue  # an optional table (年度总体目标, since v2) not in this workbook
         if data.header_row is None:
             labels = "、".join(c.label for c in table.columns[:4])
             yield make("F001", sheet=table.sheet, label=f"{table.sheet}表的表头（{labels}…）")

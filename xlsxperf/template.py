@@ -376,7 +376,7 @@ def _instructions(ws: Any, fmt: _Formats, version: int) -> None:
     _title(ws, fmt, S.TEMPLATE_TITLE, f"模板版本：{version}（{S.TEMPLATE_ID}）", last)
     sheets = "“" + "”“".join(S.SHEET_ORDERS[version][1:]) + "”"
     counts = "五六七八"[len(S.SHEET_ORDERS[version]) - 6]
-    steps = (
+    steps: tuple[str, ...] = (
         f"1. 依次填写{sheets}{counts}张工作表，只在浅黄色单元格中填写。",
         "2. 金额单位为万元，保留两位小数；人数、个数填整数；执行率等百分比可直接输入 89.41%。",
         "3. 合计数（收入合计、支出合计、编制合计、项目合计等）请手工填写，审核时会与明细核对。",

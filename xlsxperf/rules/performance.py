@@ -163,7 +163,7 @@ def indicator_structure(sub: Submission, ctx: Context) -> Iterable[Finding]:
             mine = [i for i in rows if i.level1 and profile.weight_of(i.level1) == level]
             got = sum((i.weight for i in mine if i.weight is not None), Decimal(0))
             if mine and got != want:
-                merged = {i.level1 for i in mine} - {level}
+                merged = {i.level1 for i in mine if i.level1} - {level}
                 name = level + ("（含" + "、".join(sorted(merged)) + "）" if merged else "")
                 yield make("P006", at=at, sheet=S.INDICATORS, severity=W, actual=got, expected=want,
                            problem=f"{name}权重合计 {got} 分，按{profile.title}应为 {want} 分",

@@ -135,6 +135,7 @@ class Config:
         """A stable fingerprint of everything that changes results (batch state)."""
         data = asdict(self)
         data.pop("source")
+        data["profile"].pop("source")  # where the file sits does not change results
         text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

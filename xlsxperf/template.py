@@ -183,7 +183,7 @@ def write_template(path: str | Path, version: int = S.TEMPLATE_VERSION) -> Path:
         _finish_form(ws)
     _projects(wb, fmt, version)
     if S.GOAL_TABLE.since <= version:
-        _goals(wb, fmt)
+        _goals(wb, fmt, version)
     _indicators(wb, fmt, version)
     ws = wb.add_worksheet(S.CONCLUSION)
     _form(wb, ws, fmt, S.CONCLUSION_SHEET)
@@ -360,12 +360,12 @@ def _indicators(wb: Any, fmt: _Formats, version: int) -> None:
     _band(ws, header - 1, 0, last, "绩效指标", fmt.section)
 
 
-def _goals(wb: Any, fmt: _Formats) -> None:
+def _goals(wb: Any, fmt: _Formats, version: int) -> None:
     t = S.GOAL_TABLE
     ws = wb.add_worksheet(t.sheet)
     _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
                  "每条年度总体目标一行，可插入或删除行：左栏填年初设定的预期目标，右栏对照说明实际完成情况。",
-                 HEADER_ROWS[t.sheet] - 1, S.TEMPLATE_VERSION)
+                 HEADER_ROWS[t.sheet] - 1, version)
 
 
 def _instructions(ws: Any, fmt: _Formats, version: int) -> None:

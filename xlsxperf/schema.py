@@ -426,7 +426,7 @@ INDICATOR_TABLE = Table(
         Column("reason", "偏差原因分析及改进措施", Kind.TEXT, required=False, width=36),
         Column("target_adjusted", "调整后指标值", Kind.MEASURE, required=False, width=11, since=2,
                help="选填：年中按程序调整了指标值时填写，计分按调整后的指标值"),
-        Column("core", "是否核心指标", Kind.CHOICE, required=False, choices=YES_NO, width=8, since=2),
+        Column("core", "是否核心指标", Kind.CHOICE, required=False, choices=YES_NO, width=10, since=2),
     ),
     total_row=False,
     blank_rows=20,

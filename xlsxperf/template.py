@@ -260,7 +260,7 @@ def _finish_form(ws: Any) -> None:
 
 def _grid(wb: Any, ws: Any, fmt: _Formats, grid: S.Grid, row: int, version: int) -> None:
     columns = grid.columns_in(version)
-    _band(ws, row, 0, 5, f"{grid.title}（单位：万元）", fmt.section)
+    _band(ws, row, 0, max(5, len(columns)), f"{grid.title}（单位：万元）", fmt.section)
     for c in range(len(FORM_WIDTHS), len(columns) + 1):
         ws.set_column(c, c, GRID_EXTRA_WIDTH)
     row += 1

@@ -27,6 +27,16 @@ def _name(i: IndicatorCalc) -> str:
     return f"“{i.name}”" if i.name else f"第 {i.row.number} 行指标"
 
 
+def _cost(i: IndicatorCalc) -> bool:
+    """A cost indicator: 一级 成本指标, or 二级 成本指标 / 经济 / 社会 / 生态环境成本指标."""
+    return i.level1 == S.COST or i.row.text("level2") in S.COST_LEVEL2
+
+
+def _cost_at_least(i: IndicatorCalc) -> bool:
+    """A cost set as ≥ (P009): its direction is in doubt, so nothing is concluded from it."""
+    return _cost(i) and i.nature == S.Nature.AT_LEAST
+
+
 @rule("P001", "score-exceeds-weight", E, "得分超过权重",
       "{label}自评得分 {actual} 分，超过其权重 {expected} 分",
       "{label}: self-score {actual} exceeds its weight {expected}")
@@ -61,7 +71,8 @@ def score_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding]:
     pairs = [(sub["budget_score"], number(sub["budget_score"]),
               ctx.calc.metrics.get("score.budget_computed"), "预算执行率")]
     pairs += [(i.row["score"], i.score_self, i.score_computed, _name(i))
-              for i in ctx.calc.indicators if i.nature != S.Nature.QUALITATIVE]
+              for i in ctx.calc.indicators
+              if i.nature != S.Nature.QUALITATIVE and not _cost_at_least(i)]
     for value, own, computed, label in pairs:
         if own is None or not isinstance(computed, Decimal) or abs(own - computed) <= tol:
             continue
@@ -107,7 +118,7 @@ def unmet_no_reason(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：“带动农民增收”指标值 500 万元，完成 300 万元，偏差原因为空。
     """
     for i in ctx.calc.indicators:
-        if i.met is False and not i.row["reason"].filled:
+        if i.met is False and not i.row["reason"].filled and not _cost_at_least(i):
             yield make("P004", at=i.row["reason"], expected=_plain(i.target),
                        actual=_plain(i.row.get("actual")), label=_name(i))
 
@@ -128,7 +139,7 @@ def target_too_low(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     threshold = ctx.config.thresholds.target_too_low_pct
     for i in ctx.calc.indicators:
-        if i.completion_pct is not None and i.completion_pct >= threshold:
+        if i.completion_pct is not None and i.completion_pct >= threshold and not _cost_at_least(i):
             yield make("P005", at=i.row["target"], actual=i.completion_pct,
                        expected=f"< {threshold}", label=_name(i), threshold=threshold)
 
@@ -216,9 +227,6 @@ def score_execution_gap(sub: Submission, ctx: Context) -> Iterable[Finding]:
 # -- the indicator system as the official forms build it --------------------------------------
 
 
-def _cost(i: IndicatorCalc) -> bool:
-    """A cost indicator: 一级 成本指标, or 二级 成本指标 / 经济 / 社会 / 生态环境成本指标."""
-    return i.level1 == S.COST or i.row.text("level2") in S.COST_LEVEL2
 
 
 @rule("P009", "cost-at-least", W, "成本指标设为“≥”",
@@ -229,10 +237,12 @@ def cost_at_least(sub: Submission, ctx: Context) -> Iterable[Finding]:
     是什么：成本指标（一级为成本指标，或二级为成本指标、经济成本指标、社会成本指标、生态环境成本指标）
     的指标性质为“≥”，包括指标值写作“≥30万元”而指标性质留空的。
     为什么：成本是要控制的上限，越低越好；设为“≥”会让超支的完成值拿满分，节约反而扣分。
+    这样的指标方向存疑，不再据此报告自评得分偏高（P002）、“未完成”（P004）或“指标值偏低”（P005）；
+    计算得分仍按填报的性质计算，与自评得分的差异由本项说明。
     示例：经济成本指标“项目总成本”指标值“≥30万元”。
     """
     for i in ctx.calc.indicators:
-        if _cost(i) and i.nature == S.Nature.AT_LEAST:
+        if _cost_at_least(i):
             nature = i.row["nature"]
             yield make("P009", at=nature if nature.raw is not None else i.row["target"],
                        actual=i.nature, expected="≤", label=_name(i))

@@ -350,3 +350,21 @@ def test_values_of_the_forms_are_read_with_their_operator(fill, clean_data) -> N
     assert sub.indicators.rows[0].get("target") == D(12)
     assert sub.indicators.rows[0]["target"].parse == Parse.NORMALIZED  # full width: noted (F003)
     assert sub.indicators.rows[2]["actual"].parse == Parse.OK  # "100%": as the forms write it
+
+
+def test_grade_bands_are_the_configurations_never_fixed_ones(fill, clean_data, tmp_path) -> None:
+    from xlsxperf.rules import load_all
+
+    conf = tmp_path / "xlsxperf.toml"
+    conf.write_text('[grades]\n"优" = 95\n"良" = 85\n', encoding="utf-8")
+    fields, projects, indicators = copy.deepcopy(clean_data)
+    fields["self_grade"] = "优"  # 98.72 is 优 by the defaults and by these floors alike
+    fields["self_total"], fields["budget_score"] = D("93.72"), D("9.72")
+    indicators[0]["score"] = D(15)
+    p007 = [f for f in evaluate(fill(fields, projects, indicators), load_config(conf)).findings
+            if f.code == "P007"]
+    assert len(p007) == 1 and "优 ≥ 95，良 85–95，中 60–85，差 < 60" in p007[0].message
+    assert "90" not in p007[0].message.replace("93.72", "")
+    for code, r in load_all().items():
+        assert "优 ≥ 90" not in r.doc and "优 ≥ 90" not in r.zh, code
+    assert "90" not in S.FIELDS["self_grade"].help

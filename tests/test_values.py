@@ -152,3 +152,11 @@ def test_levels_with_their_points_as_the_forms_print_them() -> None:
     p = parse("产出指标（50分）", Kind.CHOICE, choices=("产出指标", "效益指标"))
     assert (p.value, p.parse) == ("产出指标", Parse.OK)
     assert parse("产出指标（五十分）", Kind.CHOICE, choices=("产出指标",)).parse == Parse.INVALID
+
+
+def test_grade_words() -> None:
+    grades = ("优", "良", "中", "差")
+    assert parse("优秀", Kind.CHOICE, choices=grades).value == "优"
+    assert parse("良好", Kind.CHOICE, choices=grades).value == "良"
+    assert parse("较差", Kind.CHOICE, choices=grades).value == "差"
+    assert parse("正向", Kind.CHOICE, choices=grades).parse == Parse.INVALID  # not a grade

@@ -235,6 +235,10 @@ NATURE_WORDS: dict[str, str] = {
     **{w: Nature.EQUAL.value for w in ("等于", "等于指标")},
     **{w: Nature.QUALITATIVE.value for w in ("定性指标",)},
 }
+# 评价等级 in words some forms use
+GRADE_WORDS: dict[str, str] = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+# every word a drop-down accepts for one of its choices (a word maps only within its list)
+CHOICE_WORDS: dict[str, str] = {**NATURE_WORDS, **GRADE_WORDS}
 # "定量": quantitative, direction not given; the operator written in 指标值 decides
 QUANTITATIVE_WORDS = frozenset({"定量", "定量指标"})
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .model import Parse, Scalar, Value
 from .schema import (
-    NATURE_WORDS,
+    CHOICE_WORDS,
     QUALITATIVE_WORDS,
     UNIT_SYNONYMS,
     VALUE_PREFIXES,
@@ -200,8 +200,8 @@ def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     for choice in choices:
         if t == normalize_label(choice):
             return Parsed(choice, Parse.OK)
-    word = NATURE_WORDS.get(t)
-    if word is not None and word in choices:  # >=, 正向指标, 定性指标 for 指标性质
+    word = CHOICE_WORDS.get(t)
+    if word is not None and word in choices:  # >=, 正向指标, 定性指标 for 指标性质; 优秀 for 优
         return Parsed(word, Parse.NORMALIZED, f"按“{word}”")
     points = _POINTS.match(t)
     if points and points.group(1) in choices:  # 产出指标（50分）: the forms print the points

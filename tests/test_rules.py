@@ -75,7 +75,7 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("F009", _indicator(0, target="≤12项"), (S.INDICATORS, "E9")),
     ("F010", _indicator(0, target="12个"), (S.INDICATORS, "E9")),
     ("F011", _indicator(0, unit=None), (S.INDICATORS, "F9")),
-    ("F012", None, (S.CONCLUSION, "B7")),  # a profile with length limits, built below
+    ("F012", None, (S.CONCLUSION, "B7")),  # needs a profile with length limits: below
     ("T001", _set(income_total=D("550.10")), (S.FINANCE, "B10")),
     ("T002", _set(exp_total=D("531.00")), (S.FINANCE, "B16")),
     ("T003", _set(exp_personnel=D("321.00")), (S.FINANCE, "B12")),
@@ -238,3 +238,17 @@ def test_c001_seed_staff_without_quota(fill, seed_data: Data) -> None:
     findings = evaluate(fill(*seed_data)).findings
     c001 = {(f.cell, f.actual, f.expected) for f in findings if f.code == "C001"}
     assert c001 == {("B19", "8", "0"), ("B21", "18", "10")}
+
+
+def test_f012_trips_with_a_profile_that_limits_lengths(fill, clean_data: Data, tmp_path) -> None:
+    from xlsxperf import load_config
+
+    conf = tmp_path / "xlsxperf.toml"
+    conf.write_text('profile = "sichuan"\n', encoding="utf-8")  # 存在问题: 200 characters at most
+    config = load_config(conf)
+    long = _case(clean_data, _set(problems="一" * 201))
+    f012 = [f for f in evaluate(fill(*long), config).findings if f.code == "F012"]
+    assert [(f.sheet, f.cell, f.actual, f.expected) for f in f012] == [(S.CONCLUSION, "B7", "201", "200")]
+    assert "{" not in f012[0].message and f012[0].name == load_all()["F012"].name
+    exact = _case(clean_data, _set(problems="一" * 200))
+    assert "F012" not in [f.code for f in evaluate(fill(*exact), config).findings]

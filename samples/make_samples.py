@@ -7,8 +7,13 @@
   give are filled plausibly, and each value's source is listed in README.md.
 - 2021_市中区经济合作局.xlsx: the same unit's 2021 submission, with made-up but plausible
   figures, to compare the 2022 sample with its previous year (``check --previous``).
+- 2022_市中区经济合作局_v2.xlsx: the same, in template version 2, with what version 2 adds
+  (调整原因, the 年度总体目标 table), each value's source listed in README.md too.
 - 2022_clean_example.xlsx: a department with consistent figures (no finding at warning level).
 - 2022_messy_example.xlsx: a department whose workbook trips many rules.
+
+The three first-named files are made from template version 1, which departments still send in;
+the _v2 copy from the current version.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from xlsxperf.fill import Formula, fill_workbook  # noqa: E402
 
 SEED_FILE = "2022_市中区经济合作局.xlsx"
 SEED_2021_FILE = "2021_市中区经济合作局.xlsx"
+SEED_V2_FILE = "2022_市中区经济合作局_v2.xlsx"
 CLEAN_FILE = "2022_clean_example.xlsx"
 MESSY_FILE = "2022_messy_example.xlsx"
 
@@ -269,6 +275,33 @@ def seed_2021_data() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[st
     return fields, projects, indicators
 
 
+def seed_v2_additions() -> tuple[dict[str, V], dict[int, dict[str, V]], list[dict[str, V]]]:
+    """What template version 2 adds to the seed: 调整原因 where the budget changed during the
+    year (fields; project rows by index) and the 年度总体目标 table."""
+    why = "报告未写调整原因；年初预算亦为填充值，按调整方向写明"
+    fields = {
+        "exec_basic_adjust_reason": F("年中追加人员经费和机关运转经费。", why),
+        "exec_project_adjust_reason": F("年中追加编外聘用人员经费和机关运转保障经费。", why),
+    }
+    projects = {
+        3: {"adjust_reason": F("年中追加编外聘用人员经费。", why)},
+        4: {"adjust_reason": F("年中追加机关运转保障经费。", why)},
+    }
+    goals = [
+        {"seq": F(1, "序号"),
+         "goal": F("完成市下招商引资目标任务。", "按报告“年度主要工作任务”之二（全力以赴做好招商）概括"),
+         "actual": R("签约项目18个，签约总金额超176.98亿元，分别完成市下目标的136.14%、163.48%、160%和100%。",
+                     "一是圆满完成市下目标")},
+        {"seq": F(2, "序号"),
+         "goal": F("保证机关基本运转。", "按报告“年度主要工作任务”之一"),
+         "actual": R("有效保障了本局正常运转。", "（一）评价结论")},
+        {"seq": F(3, "序号"),
+         "goal": F("保障全区公务接待。", "按报告“年度主要工作任务”之三"),
+         "actual": R("特定目标类项目执行情况较好，预期目标已全面实现。", "（二）特定目标类项目绩效分析")},
+    ]
+    return fields, projects, goals
+
+
 def clean_data() -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     fields = {
         "unit_name": "示例市示例区统计局", "unit_code": "900101", "supervisor": "示例区人民政府",
@@ -405,17 +438,29 @@ def _shown(value: Any) -> str:
 
 
 def seed_readme_rows(fields: dict[str, V], projects: list[dict[str, V]],
-                     indicators: list[dict[str, V]]) -> list[str]:
+                     indicators: list[dict[str, V]],
+                     goals: list[dict[str, V]] | None = None) -> list[str]:
     rows = ["| 位置 | 项目 | 值 | 来源 |", "|---|---|---|---|"]
     for name, v in fields.items():
         f = S.FIELDS[name]
         rows.append(f"| {f.sheet} `{name}` | {f.label} | {_shown(v.value)} | {v.source} |")
-    for table, data in ((S.PROJECT_TABLE, projects), (S.INDICATOR_TABLE, indicators)):
+    tables = [(S.PROJECT_TABLE, projects), (S.INDICATOR_TABLE, indicators)]
+    if goals:
+        tables.append((S.GOAL_TABLE, goals))
+    for table, data in tables:
         for i, row in enumerate(data, start=1):
             for key, v in row.items():
                 label = table.column(key).label
                 rows.append(f"| {table.sheet} 第 {i} 行 | {label} | {_shown(v.value)} | {v.source} |")
     return rows
+
+
+def seed_v2_data() -> tuple[dict[str, V], list[dict[str, V]], list[dict[str, V]], list[dict[str, V]]]:
+    """The seed in template version 2: every value of version 1, and what version 2 adds."""
+    fields, projects, indicators = seed_data()
+    more_fields, more_projects, goals = seed_v2_additions()
+    projects = [{**row, **more_projects.get(i, {})} for i, row in enumerate(projects)]
+    return {**fields, **more_fields}, projects, indicators, goals
 
 
 README_HEAD = """# 样例填报表 · Samples
@@ -430,6 +475,17 @@ the workbooks.
 | `2021_市中区经济合作局.xlsx` | 同一单位的 2021 年度自评表：**数字全部为虚构**（没有 2021 年度报告可依），用于上年对比 |
 | `2022_clean_example.xlsx` | 一个数据前后一致的部门：没有警告及以上的问题 |
 | `2022_messy_example.xlsx` | 一个错误百出的部门：触发大部分审核规则 |
+
+
+| `2022_市中区经济合作局.xlsx` | 乐山市市中区经济合作局 2022 年度部门整体支出绩效自评（`seed_report.txt` 为其公开报告全文），第 1 版模板 |
+| `2022_市中区经济合作局_v2.xlsx` | 同一份自评，第 2 版模板：另填了调整原因和年度总体目标表（来源见文末） |
+| `2022_clean_example.xlsx` | 一个数据前后一致的部门：没有警告及以上的问题（第 1 版模板） |
+| `2022_messy_example.xlsx` | 一个错误百出的部门：触发大部分审核规则（第 1 版模板，版本号改成了 0） |
+
+两个经济合作局样例读出的数字、计算的指标和得分完全相同，审核发现的问题也相同（测试逐项核对）：
+第 2 版多出的是调整原因和年度总体目标；预算有调整的行都写了调整原因，所以“预算调整未说明原因”（R005，
+只检查有“调整原因”栏的第 2 版）不报。在 `xlsxperf run samples` 的汇总中，两份会作为同一单位同一年度的
+重复提交标出。
 
 ## 2021 年度样例（虚构）
 
@@ -454,22 +510,39 @@ xlsxperf check samples/2022_市中区经济合作局.xlsx --previous samples/202
 """
 
 
+README_V2 = """
+## 第 2 版样例多出的值
+
+`2022_市中区经济合作局_v2.xlsx` 填了上表的每一个值，另填了第 2 版模板新增的项目：
+
+| 位置 | 项目 | 值 | 来源 |
+|---|---|---|---|
+"""
+
+
 def build(outdir: Path = HERE) -> list[Path]:
     from openpyxl import load_workbook
 
     fields, projects, indicators = seed_data()
     written = [fill_workbook(outdir / SEED_FILE, _plain(fields), _plain(projects),
-                             _plain(indicators))]
-    written.append(fill_workbook(outdir / SEED_2021_FILE, *seed_2021_data()))
-    written.append(fill_workbook(outdir / CLEAN_FILE, *clean_data()))
+                             _plain(indicators), version=1)]
+    f2, p2, i2, goals = seed_v2_data()
+    written.append(fill_workbook(outdir / SEED_V2_FILE, _plain(f2), _plain(p2), _plain(i2),
+                                 version=2, goals=_plain(goals)))
+    written.append(fill_workbook(outdir / SEED_2021_FILE, *seed_2021_data(), version=1))
+    written.append(fill_workbook(outdir / CLEAN_FILE, *clean_data(), version=1))
     mf, mp, mi, mt = messy_data()
-    messy = fill_workbook(outdir / MESSY_FILE, mf, mp, mi, project_total=mt)
+    messy = fill_workbook(outdir / MESSY_FILE, mf, mp, mi, project_total=mt, version=1)
     wb = load_workbook(messy)  # an outdated template version and a lost defined name
     wb[S.META_SHEET]["B2"] = 0
     del wb.defined_names["sub_units"]
     wb.save(messy)
     written.append(messy)
-    readme = README_HEAD + "\n".join(seed_readme_rows(fields, projects, indicators)) + "\n"
+    more_fields, more_projects, goals = seed_v2_additions()
+    v2_projects = [more_projects.get(i, {}) for i in range(len(projects))]
+    readme = (README_HEAD + "\n".join(seed_readme_rows(fields, projects, indicators)) + "\n"
+              + README_V2 + "\n".join(seed_readme_rows(more_fields, v2_projects, [], goals)[2:])
+              + "\n")
     (outdir / "README.md").write_text(readme, encoding="utf-8")
     return written
 

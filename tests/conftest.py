@@ -73,23 +73,38 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
 
 @pytest.fixture(scope="session")
 def template_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The blank template of the current version."""
     from xlsxperf.template import write_template
 
     return write_template(tmp_path_factory.mktemp("template") / "template.xlsx")
 
 
+@pytest.fixture(scope="session")
+def template_files(tmp_path_factory: pytest.TempPathFactory, template_file: Path) -> dict[int, Path]:
+    """The blank template of every version the reader knows, by version."""
+    from xlsxperf import schema as S
+    from xlsxperf.template import write_template
+
+    folder = tmp_path_factory.mktemp("templates")
+    return {v: template_file if v == S.TEMPLATE_VERSION else
+            write_template(folder / f"template_v{v}.xlsx", v) for v in S.TEMPLATE_VERSIONS}
+
+
 @pytest.fixture
-def fill(tmp_path: Path, template_file: Path) -> Callable[..., Path]:
-    """fill(fields, projects, indicators, name=..., project_total=...) -> a filled workbook."""
+def fill(tmp_path: Path, template_files: dict[int, Path]) -> Callable[..., Path]:
+    """fill(fields, projects, indicators, name=..., project_total=..., version=..., goals=...)
+    -> a filled workbook (of the current template version unless ``version`` says otherwise)."""
+    from xlsxperf import schema as S
     from xlsxperf.fill import fill_workbook
 
     counter = iter(range(10**6))
 
     def make(fields: dict[str, Any] | None = None, projects: list | None = None,
-             indicators: list | None = None, name: str | None = None, **kw: Any) -> Path:
+             indicators: list | None = None, name: str | None = None,
+             version: int = S.TEMPLATE_VERSION, **kw: Any) -> Path:
         out = tmp_path / (name or f"filled_{next(counter)}.xlsx")
         return fill_workbook(out, fields or {}, projects or [], indicators or [],
-                             template=template_file, **kw)
+                             template=template_files[version], **kw)
 
     return make
 

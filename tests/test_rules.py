@@ -72,6 +72,10 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("F006", _set(problems="暂无"), (S.CONCLUSION, "B7")),
     ("F007", _project(0, category="专项类"), (S.PROJECTS, "C4")),
     ("F008", _set(fill_date=D(1)), (S.BASIC, "B10")),
+    ("F009", _indicator(0, target="≤12项"), (S.INDICATORS, "E9")),
+    ("F010", _indicator(0, target="12个"), (S.INDICATORS, "E9")),
+    ("F011", _indicator(0, unit=None), (S.INDICATORS, "F9")),
+    ("F012", None, (S.CONCLUSION, "B7")),  # needs a profile with length limits: below
     ("T001", _set(income_total=D("550.10")), (S.FINANCE, "B10")),
     ("T002", _set(exp_total=D("531.00")), (S.FINANCE, "B16")),
     ("T003", _set(exp_personnel=D("321.00")), (S.FINANCE, "B12")),
@@ -90,6 +94,7 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("R002", _project(1, reason=None, actual=D(40), rate=None, balance=D(14)), (S.PROJECTS, "J5")),
     ("R003", _project(2, actual=D("26.50"), rate=None), (S.PROJECTS, "F6")),
     ("R004", _project(3, budget=D(0), rate=None), (S.PROJECTS, "E7")),
+    ("R005", _project(1, initial=D("40.00")), (S.PROJECTS, "K5")),
     ("P001", _both(_indicator(0, score=D(21)), _set(self_total=D("99.72"))), (S.INDICATORS, "I9")),
     ("P002", _both(_indicator(0, actual=D(11)), _set()), (S.INDICATORS, "I9")),
     ("P003", _indicator(5, score=D(11)), (S.INDICATORS, "I14")),
@@ -98,6 +103,9 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("P006", _drop_level("满意度指标"), (S.INDICATORS, "A8")),
     ("P007", _set(self_grade="良"), (S.CONCLUSION, "B5")),
     ("P008", _both(_set(exec_total_actual=D(450), exec_total_rate=None)), (S.INDICATORS, "I8")),
+    ("P009", _indicator(3, nature="≥"), (S.INDICATORS, "D12")),
+    ("P010", _indicator(4, name="统计数据发布满意度"), (S.INDICATORS, "C13")),
+    ("P011", _indicator(4, name="完成统计调查项目数"), (S.INDICATORS, "C13")),
     ("C001", _both(_set(staff_institution=9, staff_total=30, flow_hired=2)), (S.BASIC, "B19")),
     ("C002", _set(balance_end=D("0.00"), balance_start=D("-20.00")), (S.FINANCE, "B19")),
     ("C003", _set(report_text="2022 年度收入合计 560.00 万元。"), (S.CONCLUSION, "B10")),
@@ -121,11 +129,23 @@ NEAR_MISSES: list[tuple[str, Change]] = [
     ("R002", _project(1, actual=D(40), rate=None, balance=D(14),
                       reason="部分调查任务顺延到下年")),  # below 90 but explained
     ("R003", _project(2, actual=D("26.005"), rate=None)),  # within the rounding of two amounts
+    ("F009", _indicator(0, target="≥12项")),  # the operator agrees with 指标性质
+    ("F009", _indicator(0, nature=None, target="≥12项")),  # 指标性质 blank: taken from 指标值
+    ("F009", _indicator(0, nature="定量", target="≥12项")),  # 定量: the direction is in 指标值
+    ("F010", _indicator(0, target="12项")),
+    ("F010", _indicator(6, target="≥90百分比", actual="93%")),  # 百分比 and % are one unit
+    ("F011", _indicator(0, unit=None, target="≥12项")),  # the unit is written in 指标值
+    ("F011", _indicator(5, unit=None)),  # 定性: no unit expected
+    ("R005", _project(1, initial=D("40.00"), adjust_reason="年中追加普查经费")),
+    ("R005", _project(1, initial=D("49.50"))),  # 9.09%: within the 10% of the profile
     ("P002", _indicator(0, score=D("20.00"))),
     ("P003", _indicator(5, score=D(12))),  # 达成 band of 15 points is [12, 15]
     ("P004", _indicator(4, actual=D(24))),  # met exactly
     ("P005", _indicator(0, actual=D("14.39"))),  # 119.92%
     ("P007", _set(self_grade=None)),  # no grade declared, nothing to compare
+    ("P009", _indicator(3, level1="成本指标", level2="经济成本指标")),  # a cost set as ≤
+    ("P010", _indicator(6, name="统计数据使用满意度")),  # under 满意度指标
+    ("P011", _indicator(4, name="完成统计调查项目数带动的数据应用")),  # not the same name
     ("C001", _set(staff_admin=20, staff_total=30, flow_hired=2)),  # at the quota, not above
     ("C002", _both(_set(balance_end=D("0.00"), balance_start=D("-20.00")),
                    _project(0, reason="未执行资金 4 万元已由财政收回"))),
@@ -224,3 +244,17 @@ def test_c001_seed_staff_without_quota(fill, seed_data: Data) -> None:
     findings = evaluate(fill(*seed_data)).findings
     c001 = {(f.cell, f.actual, f.expected) for f in findings if f.code == "C001"}
     assert c001 == {("B19", "8", "0"), ("B21", "18", "10")}
+
+
+def test_f012_trips_with_a_profile_that_limits_lengths(fill, clean_data: Data, tmp_path) -> None:
+    from xlsxperf import load_config
+
+    conf = tmp_path / "xlsxperf.toml"
+    conf.write_text('profile = "sichuan"\n', encoding="utf-8")  # 存在问题: 200 characters at most
+    config = load_config(conf)
+    long = _case(clean_data, _set(problems="一" * 201))
+    f012 = [f for f in evaluate(fill(*long), config).findings if f.code == "F012"]
+    assert [(f.sheet, f.cell, f.actual, f.expected) for f in f012] == [(S.CONCLUSION, "B7", "201", "200")]
+    assert "{" not in f012[0].message and f012[0].name == load_all()["F012"].name
+    exact = _case(clean_data, _set(problems="一" * 200))
+    assert "F012" not in [f.code for f in evaluate(fill(*exact), config).findings]

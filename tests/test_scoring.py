@@ -82,3 +82,53 @@ def test_grade_bands_in_words_follow_the_configured_floors() -> None:
     assert grade_bands(floors) == "优 ≥ 92，良 82.5–92，中 60–82.5，差 < 60"
     words = BY_KEY["grade.computed"].describe(floors)
     assert "优 ≥ 92" in words and "90" not in words
+
+
+# -- 定性 bands from the profile ----------------------------------------------------------------
+
+
+def test_bands_come_from_the_profile() -> None:
+    from xlsxperf.scoring import bands_from_floors
+
+    wide = bands_from_floors(D(80), D(50))  # a 2020 city form: 80 / 50
+    assert band("部分达成", D(10), wide) == (D("5.00"), D("7.99"))
+    assert band("未达成", D(10), wide) == (D("0.00"), D("4.99"))
+    assert indicator_score("定性", "提升", "部分达成", D(10), D("5.5"), wide) == D("5.50")
+    assert indicator_score("定性", "提升", "部分达成", D(10), D("5.5")) == D("6.00")
+    assert default_config().profile.bands == bands_from_floors(D(80), D(60))
+
+
+@pytest.mark.parametrize("words", ["完成", "好", "效果明显", None])
+def test_words_that_are_no_level_are_neither_met_nor_unmet(words) -> None:
+    assert met("定性", "提升", words) is None
+    assert indicator_score("定性", "提升", words, D(10), D(9)) is None
+
+
+@pytest.mark.libreoffice
+def test_excel_twins_use_the_same_bands(libreoffice, tmp_path) -> None:
+    """The qualitative formula with a profile's bands recomputes to the Python score."""
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from xlsxperf import formulas as X
+    from xlsxperf.scoring import bands_from_floors
+
+    wide = bands_from_floors(D(75), D(50))
+    cases = [(level, own) for level in ("达成", "部分达成", "未达成")
+             for own in (D(2), D("5.5"), D("7.6"), D(9), None)]
+    path = tmp_path / "bands.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("s")
+    for r, (level, own) in enumerate(cases, start=1):
+        ws.write_string(r - 1, 0, level)
+        ws.write_number(r - 1, 1, 10)
+        if own is not None:
+            ws.write_number(r - 1, 2, float(own))
+        ws.write_formula(r - 1, 3, "=" + X.indicator_score("定性", "", f"A{r}", f"B{r}", f"C{r}",
+                                                           wide), None, 0)
+    wb.close()
+    again = load_workbook(libreoffice.convert(path, "xlsx", tmp_path / "re", recalc=True),
+                          data_only=True)["s"]
+    for r, (level, own) in enumerate(cases, start=1):
+        expected = indicator_score("定性", "提升", level, D(10), own, wide)
+        assert D(str(again[f"D{r}"].value)).quantize(D("0.01")) == expected, (level, own)

@@ -13,6 +13,7 @@ from xlsxperf import schema as S
 from xlsxperf.template import INPUT_FILL, write_template
 
 COMMITTED = ROOT / "templates" / "部门整体支出绩效自评表_v1.xlsx"
+COMMITTED_V2 = ROOT / "templates" / "部门整体支出绩效自评表_v2.xlsx"
 
 
 def _cell_of(wb, name: str):
@@ -39,9 +40,10 @@ def _signature(path: Path) -> dict:
 
 
 def test_committed_template_is_what_the_generator_makes(tmp_path: Path) -> None:
-    fresh = write_template(tmp_path / "fresh.xlsx")
+    fresh = write_template(tmp_path / "fresh.xlsx", version=1)
     assert _signature(COMMITTED) == _signature(fresh), (
-        "templates/ is stale: run `xlsxperf template -o templates/部门整体支出绩效自评表_v1.xlsx --force`")
+        "templates/ is stale: run "
+        "`xlsxperf template --version 1 -o templates/部门整体支出绩效自评表_v1.xlsx --force`")
 
 
 def test_sheets_meta_and_protection(template_file: Path) -> None:

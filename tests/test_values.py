@@ -78,3 +78,85 @@ def test_labels_and_rounding() -> None:
     assert round_half_up(Decimal("75.665")) == Decimal("75.67")
     assert round_half_up(Decimal("9.6029")) == Decimal("9.60")
     assert round_half_up(Decimal("-0.005")) == Decimal("-0.01")
+
+
+# -- the official forms: operators and units inside 指标值 / 完成值, the long 定性 levels ------
+
+@pytest.mark.parametrize("text, op, number, unit", [
+    ("≥18个", "≥", "18", "个"), ("≤1%", "≤", "1", "%"), ("100%", None, "100", "%"),
+    ("≥95%", "≥", "95", "%"), ("≥50个", "≥", "50", "个"), ("≥100百分比", "≥", "100", "%"),
+    ("≤90万元", "≤", "90", "万元"), ("=100%", "=", "100", "%"), ("≤10次", "≤", "10", "次"),
+    (">92%", "≥", "92", "%"), ("2200篇", None, "2200", "篇"), ("26次", None, "26", "次"),
+    ("28.8万元", None, "28.8", "万元"), ("≥ 90 %", "≥", "90", "%"), ("＞＝９５％", "≥", "95", "%"),
+    ("不低于95%", "≥", "95", "%"), ("95%以上", "≥", "95", "%"), ("不超过30万元", "≤", "30", "万元"),
+    ("30万元以内", "≤", "30", "万元"), ("不少于250个工作日", "≥", "250", "个工作日"),
+    ("1,200人次", None, "1200", "人次"), ("≧3项", "≥", "3", "项"), ("<=5天", "≤", "5", "天"),
+])
+def test_operator_number_and_unit_in_a_value(text, op, number, unit) -> None:
+    from xlsxperf.values import split_measure
+
+    m = split_measure(text)
+    assert m is not None and (m.op, m.number, m.unit) == (op, Decimal(number), unit)
+    assert parse(text, Kind.MEASURE).value == Decimal(number)
+
+
+@pytest.mark.parametrize("text", ["明显提升", "应保尽保", "按月安排", "≥95%以下", "达成年度指标"])
+def test_words_are_no_measure(text) -> None:
+    from xlsxperf.values import split_measure
+
+    assert split_measure(text) is None
+
+
+def test_a_number_in_a_sentence_has_no_unit() -> None:
+    from xlsxperf.values import split_measure
+
+    m = split_measure("18个月内完成")
+    assert m is not None and m.number == 18 and m.unit is None
+    assert parse("18个月内完成", Kind.MEASURE).parse == Parse.NORMALIZED  # noted, F003
+
+
+@pytest.mark.parametrize("text, level", [
+    ("达成年度指标", "达成"), ("部分达成年度指标并具有一定效果", "部分达成"),
+    ("未达成年度指标且效果较差", "未达成"), ("达成预期指标", "达成"), ("部分达成预期指标", "部分达成"),
+    ("未达成预期指标", "未达成"), (" 部分达成年度指标，并具有一定效果。", "部分达成"), ("达成", "达成"),
+])
+def test_official_levels(text, level) -> None:
+    p = parse(text, Kind.MEASURE)
+    assert (p.value, p.parse) == (level, Parse.OK)
+
+
+@pytest.mark.parametrize("text", ["完成", "已完成", "好", "较好", "高", "效果明显", "符合相关规定", "良好"])
+def test_free_words_stay_words(text) -> None:
+    p = parse(text, Kind.MEASURE)
+    assert (p.value, p.parse) == (text, Parse.OK)
+
+
+@pytest.mark.parametrize("text, nature", [
+    ("≥", "≥"), (">=", "≥"), ("＞＝", "≥"), ("≧", "≥"), ("正向指标", "≥"), ("不低于", "≥"),
+    ("≤", "≤"), ("<=", "≤"), ("反向", "≤"), ("不超过", "≤"), ("等于", "="), ("＝", "="),
+    ("定性指标", "定性"),
+])
+def test_nature_words(text, nature) -> None:
+    p = parse(text, Kind.CHOICE, choices=("≥", "≤", "=", "定性"))
+    assert p.value == nature and p.parse in (Parse.OK, Parse.NORMALIZED)
+
+
+def test_units_are_compared_as_one_spelling() -> None:
+    from xlsxperf.values import normalize_unit
+
+    assert normalize_unit("百分比") == normalize_unit("％") == normalize_unit(" % ") == "%"
+    assert normalize_unit("万元") != normalize_unit("元")
+
+
+def test_levels_with_their_points_as_the_forms_print_them() -> None:
+    p = parse("产出指标（50分）", Kind.CHOICE, choices=("产出指标", "效益指标"))
+    assert (p.value, p.parse) == ("产出指标", Parse.OK)
+    assert parse("产出指标（五十分）", Kind.CHOICE, choices=("产出指标",)).parse == Parse.INVALID
+
+
+def test_grade_words() -> None:
+    grades = ("优", "良", "中", "差")
+    assert parse("优秀", Kind.CHOICE, choices=grades).value == "优"
+    assert parse("良好", Kind.CHOICE, choices=grades).value == "良"
+    assert parse("较差", Kind.CHOICE, choices=grades).value == "差"
+    assert parse("正向", Kind.CHOICE, choices=grades).parse == Parse.INVALID  # not a grade

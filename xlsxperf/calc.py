@@ -15,7 +15,7 @@ from . import schema as S
 from .config import Config
 from .metrics import Basis, MetricValue, compute_metrics
 from .model import Row, Submission
-from .scoring import completion_pct, indicator_score, met, pct
+from .scoring import Bands, completion_pct, indicator_score, met, pct
 from .values import json_number, to_decimal
 
 
@@ -44,6 +44,7 @@ class IndicatorCalc:
     score_computed: Decimal | None
     completion_pct: Decimal | None
     met: bool | None
+    target: Decimal | str | None = None  # the 指标值 scored against: 调整后指标值 when given
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "level1": self.level1, "nature": self.nature,
@@ -60,6 +61,7 @@ class Calc:
     indicators: list[IndicatorCalc]
     budget_weight: Decimal
     grades: tuple[tuple[str, Decimal], ...] = ()
+    bands: Bands | None = None  # the profile's 定性 bands the scores were computed with
 
     def basis(self, sub: Submission) -> Basis:
         """The metrics' inputs, with every metric's value already known."""
@@ -78,17 +80,24 @@ def project_figures(sub: Submission) -> list[ProjectCalc]:
     return out
 
 
-def indicator_figures(sub: Submission) -> list[IndicatorCalc]:
+def scored_target(row: Row) -> Decimal | str | None:
+    """The 指标值 an indicator is scored against: its 调整后指标值 (template v2) when that is a
+    number, else its 指标值."""
+    adjusted = row.measure("target_adjusted")
+    return adjusted if isinstance(adjusted, Decimal) else row.measure("target")
+
+
+def indicator_figures(sub: Submission, bands: Bands | None = None) -> list[IndicatorCalc]:
     out = []
     for row in sub.indicators.rows:
-        nature, target, actual = row.text("nature"), row.measure("target"), row.measure("actual")
+        nature, target, actual = row.text("nature"), scored_target(row), row.measure("actual")
         weight, own = row.decimal("weight"), row.decimal("score")
         out.append(IndicatorCalc(
             row, row.text("name"), row.text("level1"), nature, weight, own,
-            indicator_score(nature, target, actual, weight, own),
+            indicator_score(nature, target, actual, weight, own, bands),
             completion_pct(nature, target, actual)
             if isinstance(target, Decimal) and isinstance(actual, Decimal) else None,
-            met(nature, target, actual)))
+            met(nature, target, actual), target))
     return out
 
 
@@ -96,6 +105,7 @@ def compute(sub: Submission, config: Config) -> Calc:
     """Every metric and the per-project and per-indicator figures."""
     weight = sub.amount("budget_weight")
     weight = weight if weight is not None else config.profile.budget_weight
-    projects, indicators = project_figures(sub), indicator_figures(sub)
+    bands = config.profile.bands
+    projects, indicators = project_figures(sub), indicator_figures(sub, bands)
     metrics = compute_metrics(Basis(sub, projects, indicators, weight, config.grades))
-    return Calc(metrics, projects, indicators, weight, config.grades)
+    return Calc(metrics, projects, indicators, weight, config.grades, bands)

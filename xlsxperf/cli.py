@@ -284,14 +284,25 @@ def cli() -> None:
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="模板保存到哪里（.xlsx）。Where to write the blank template.")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。Overwrite OUTPUT if it exists.")
-def template(output: str, force: bool) -> None:
+@click.option("--version", "version", type=int, default=None, metavar="N",
+              help="模板版本（默认为当前版本 2；1 为第一版）。Template version to write (default: the "
+                   "current one, 2; 1 for the first layout).")
+def template(output: str, force: bool, version: int | None) -> None:
     """生成空白填报模板。Write the blank fill-in template (部门整体支出绩效自评表).
 
     \b
     Example:
         xlsxperf template -o 部门整体支出绩效自评表.xlsx
+        xlsxperf template --version 1 -o 部门整体支出绩效自评表_v1.xlsx
     """
+    from .schema import TEMPLATE_VERSION, TEMPLATE_VERSIONS
     from .template import write_template
+
+    if version is None:
+        version = TEMPLATE_VERSION
+    if version not in TEMPLATE_VERSIONS:
+        known = " / ".join(str(v) for v in TEMPLATE_VERSIONS)
+        raise UsageError(f"--version {version}: 没有这个模板版本，可用 {known}（unknown template version）")
 
     out = Path(output)
     if out.suffix.lower() != ".xlsx":
@@ -300,8 +311,8 @@ def template(output: str, force: bool) -> None:
         raise UsageError(f"{out} 已存在，未覆盖；如需覆盖请加 --force（exists; use --force）")
     if not out.parent.is_dir():
         raise UsageError(f"{out.parent} 不是已存在的文件夹（folder does not exist）")
-    write_template(out)
-    click.echo(f"已生成模板 {out}")
+    write_template(out, version)
+    click.echo(f"已生成模板 {out}（第 {version} 版）")
 
 
 def _common(func: Any) -> Any:

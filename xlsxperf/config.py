@@ -1,8 +1,14 @@
 """Configuration: the scoring profile (评分口径), thresholds, and which rules run how loudly.
 
-A profile is a TOML file shipped in ``xlsxperf/profiles`` (``national``, ``sichuan``) or a
-path. A user's ``xlsxperf.toml`` (found in the working directory, or given with ``--config``)
-picks a profile and overrides any of its values::
+A profile is one TOML file: the weights, the required 一级 levels, the 定性 bands, the grade
+floors, the thresholds and the text-length limits of one province's forms. It is named by its
+file name and looked up, first match wins, in ``profiles/`` next to the user's ``xlsxperf.toml``
+(or in the working directory when there is none), in the folders listed in
+``$XLSXPERF_PROFILES``, in the user's own folder (:func:`user_profiles_dir`), and last among the
+profiles shipped in ``xlsxperf/profiles`` (``national``, ``sichuan``); a path to a TOML file
+works too. Adding a province is dropping one file, no code change. A user's ``xlsxperf.toml``
+(found in the working directory, or given with ``--config``) picks a profile and overrides any
+of its values::
 
     profile = "sichuan"
 
@@ -29,6 +35,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import sys
 import tomllib
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
@@ -38,11 +47,16 @@ from pathlib import Path
 from typing import Any
 
 from .common_indicators import Scheme, parse_scheme
+from . import schema as S
 from .model import Severity
-from .schema import LEVEL1
+from .schema import LEVEL1, QUALITATIVE_LEVELS
+from .scoring import Bands, bands_from_floors
 
 CONFIG_NAME = "xlsxperf.toml"
-PROFILES = ("national", "sichuan")
+PROFILES = ("national", "sichuan")  # shipped with the package
+PROFILES_DIR = "profiles"  # a folder of profile files next to xlsxperf.toml
+PROFILES_ENV = "XLSXPERF_PROFILES"  # more folders, separated by os.pathsep
+_NAME = re.compile(r"^[^/\\:]+$")  # a profile name: a file name without .toml
 
 
 class ConfigError(ValueError):
@@ -57,6 +71,7 @@ class Thresholds:
     score_tolerance: Decimal = Decimal("0.01")
     unit_suspect_factor: Decimal = Decimal(1000)
     unit_suspect_abs: Decimal = Decimal(1000000)
+    adjust_reason_pct: Decimal = Decimal(10)  # R005: a change beyond this share needs a reason
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,9 @@ class Limits:
     max_rows: int = 100000
     timeout_s: Decimal = Decimal(60)
     memory_mb: int = 1024
+
+
+DEFAULT_QUALITATIVE = ((QUALITATIVE_LEVELS[0], Decimal(80)), (QUALITATIVE_LEVELS[1], Decimal(60)))
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,23 @@ class Profile:
     level1_weights: dict[str, Decimal]  # empty: split freely
     require_satisfaction: bool
     fixed_level1_weights: bool
+    required_level1: tuple[str, ...] = (S.OUTPUT, S.BENEFIT)  # missing one is an error (P006)
+    # 定性 bands: the lower bound of 达成 and 部分达成, percent of the weight (P003, scores)
+    qualitative: tuple[tuple[str, Decimal], ...] = DEFAULT_QUALITATIVE
+    lengths: tuple[tuple[str, int], ...] = ()  # text key -> most characters (F012)
+    source: str = ""  # the profile file; "" for a shipped one
+
+    @property
+    def bands(self) -> Bands:
+        floors = dict(self.qualitative)
+        return bands_from_floors(floors[QUALITATIVE_LEVELS[0]], floors[QUALITATIVE_LEVELS[1]])
+
+    def weight_of(self, level1: str) -> str:
+        """The 一级 whose weight in this profile ``level1``'s indicators count toward: 成本指标
+        counts as 产出指标 when the profile gives 成本 no weight of its own (the 2020 forms)."""
+        if level1 == S.COST and S.COST not in self.level1_weights:
+            return S.OUTPUT
+        return level1
 
 
 @dataclass(frozen=True)
@@ -121,6 +156,7 @@ class Config:
         """A stable fingerprint of everything that changes results (batch state)."""
         data = asdict(self)
         data.pop("source")
+        data["profile"].pop("source")  # where the file sits does not change results
         text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -155,37 +191,120 @@ def _check_keys(table: dict[str, Any], allowed: set[str], where: str, section: s
                           f"可用：{', '.join(sorted(allowed))}）")
 
 
-def load_profile(name_or_path: str, base: Path | None = None, where: str = "profile"
-                 ) -> tuple[Profile, dict[str, Any]]:
-    """A shipped profile by name, or a profile TOML by path (relative to ``base``)."""
+def user_profiles_dir() -> Path:
+    """The user's own profile folder: ``%APPDATA%\\xlsxperf\\profiles`` on Windows, else
+    ``$XDG_CONFIG_HOME/xlsxperf/profiles`` (``~/.config/xlsxperf/profiles``)."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "xlsxperf" / PROFILES_DIR
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "xlsxperf" / PROFILES_DIR
+
+
+def profile_dirs(base: Path | None) -> list[Path]:
+    """The folders a profile name is looked up in, in order (the shipped ones come last)."""
+    dirs = [base / PROFILES_DIR] if base is not None else []
+    dirs += [Path(p) for p in os.environ.get(PROFILES_ENV, "").split(os.pathsep) if p.strip()]
+    dirs.append(user_profiles_dir())
+    return dirs
+
+
+def available_profiles(base: Path | None = None) -> list[str]:
+    """Every profile name that can be used from ``base`` (a config file's folder)."""
+    names = set(PROFILES)
+    for d in profile_dirs(base):
+        if d.is_dir():
+            names.update(p.stem for p in d.glob("*.toml"))
+    return sorted(names)
+
+
+def find_profile(name_or_path: str, base: Path | None, search: bool = True) -> Path | None:
+    """The file of a profile named ``name_or_path`` (None: a shipped one), or the path given."""
+    if search and _NAME.match(name_or_path) and not name_or_path.endswith(".toml"):
+        for d in profile_dirs(base):
+            candidate = d / f"{name_or_path}.toml"
+            if candidate.is_file():
+                return candidate
     if name_or_path in PROFILES:
+        return None
+    path = Path(name_or_path)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    return path
+
+
+def load_profile(name_or_path: str, base: Path | None = None, where: str = "profile",
+                 search: bool = True) -> tuple[Profile, dict[str, Any]]:
+    """A profile by name (see :func:`profile_dirs`; ``search`` False: shipped ones only), or a
+    profile TOML by path (relative to ``base``)."""
+    path = find_profile(name_or_path, base, search)
+    if path is None:
         text = resources.files("xlsxperf").joinpath("profiles", f"{name_or_path}.toml").read_text(
             encoding="utf-8")
         data, where = _toml(None, text), f"profile {name_or_path}"
     else:
-        path = Path(name_or_path)
-        if base is not None and not path.is_absolute():
-            path = base / path
         if not path.is_file():
-            raise ConfigError(f"{where}: 未知的评分口径 {name_or_path}：可用 {', '.join(PROFILES)} 或一个 TOML 文件路径"
-                              f"（unknown profile {name_or_path!r})")
+            known = ", ".join(available_profiles(base if search else None))
+            raise ConfigError(f"{where}: 未知的评分口径 {name_or_path}：可用 {known}，或一个 TOML 文件路径；"
+                              f"省级口径文件放在 {PROFILES_DIR}/ 文件夹中（unknown profile "
+                              f"{name_or_path!r})")
         data, where = _toml(path), str(path)
     _check_keys(data, {"name", "title", "weights", "structure", "thresholds", "grades",
-                       "common_indicators"}, where, "")
+                       "common_indicators", "qualitative", "lengths"}, where, "")
     w = data.get("weights", {})
     _check_keys(w, {"budget", "total", *LEVEL1}, where, "weights")
     s = data.get("structure", {})
-    _check_keys(s, {"require_satisfaction", "fixed_level1_weights"}, where, "structure")
+    _check_keys(s, {"require_satisfaction", "fixed_level1_weights", "required"}, where, "structure")
+    required = s.get("required", [S.OUTPUT, S.BENEFIT])
+    if not isinstance(required, list) or any(r not in LEVEL1 for r in required):
+        raise ConfigError(f"{where}: structure.required 应为一级指标列表，可用 {', '.join(LEVEL1)}"
+                          f"（structure.required must list 一级 levels）")
     profile = Profile(
-        name=str(data.get("name", name_or_path)),
+        name=str(data.get("name", Path(name_or_path).stem)),
         title=str(data.get("title", name_or_path)),
         budget_weight=_dec(w.get("budget", 10), where, "weights.budget"),
         total_weight=_dec(w.get("total", 100), where, "weights.total"),
         level1_weights={k: _dec(w[k], where, f"weights.{k}") for k in LEVEL1 if k in w},
         require_satisfaction=bool(s.get("require_satisfaction", True)),
         fixed_level1_weights=bool(s.get("fixed_level1_weights", False)),
+        required_level1=tuple(required),
+        qualitative=_qualitative(data.get("qualitative", {}), where),
+        lengths=_lengths(data.get("lengths", {}), where),
+        source=str(path) if path is not None else "",
     )
     return profile, data
+
+
+def _qualitative(table: dict[str, Any], where: str) -> tuple[tuple[str, Decimal], ...]:
+    """[qualitative]: the lower bounds of 达成 and 部分达成 (未达成 starts at 0), in percent."""
+    met, partly, unmet = QUALITATIVE_LEVELS
+    _check_keys(table, {met, partly, unmet}, where, "qualitative")
+    floors = {**dict(DEFAULT_QUALITATIVE), **{k: _dec(v, where, f"qualitative.{k}")
+                                               for k, v in table.items()}}
+    if floors.pop(unmet, Decimal(0)) != 0 or not 100 >= floors[met] > floors[partly] > 0:
+        raise ConfigError(f"{where}: [qualitative] 应满足 100 ≥ {met} > {partly} > {unmet} = 0"
+                          f"（the bands' lower bounds, percent of the weight, must decrease）")
+    return ((met, floors[met]), (partly, floors[partly]))
+
+
+def length_keys() -> dict[str, str]:
+    """The text fields and columns a length limit may be set on: key -> label."""
+    out = {name: f.label for name, f in S.FIELDS.items()
+           if f.kind in (S.Kind.TEXT, S.Kind.LONGTEXT)}
+    for table in S.TABLES:
+        out.update({f"{table.key}.{c.key}": f"{table.sheet}·{c.label}" for c in table.columns
+                    if c.kind in (S.Kind.TEXT, S.Kind.LONGTEXT)})
+    return out
+
+
+def _lengths(table: dict[str, Any], where: str) -> tuple[tuple[str, int], ...]:
+    _check_keys(table, set(length_keys()), where, "lengths")
+    out = []
+    for key, value in table.items():
+        d = _dec(value, where, f"lengths.{key}")
+        if d <= 0 or d != d.to_integral_value():
+            raise ConfigError(f"{where}: lengths.{key} 应为正整数（must be a positive integer）")
+        out.append((key, int(d)))
+    return tuple(out)
 
 
 def _apply(data: dict[str, Any], where: str, cfg: dict[str, Any]) -> None:
@@ -250,23 +369,27 @@ def load_config(path: str | Path | None = None, cwd: Path | None = None, *,
     else:
         candidate = (cwd or Path.cwd()) / CONFIG_NAME
         source = candidate if candidate.is_file() else None
-    return build_config(_toml(source) if source else {}, source, codes)
+    return build_config(_toml(source) if source else {}, source, codes,
+                        base=source.parent if source else (cwd or Path.cwd()))
 
 
 def default_config() -> Config:
     """The shipped defaults: profile ``national``, every rule on."""
-    return build_config({}, None, ())
+    return build_config({}, None, (), search=False)
 
 
-def build_config(user: dict[str, Any], source: Path | None, codes: Collection[str]) -> Config:
+def build_config(user: dict[str, Any], source: Path | None, codes: Collection[str], *,
+                 base: Path | None = None, search: bool = True) -> Config:
     """A Config from the parsed user TOML ``user`` (from ``source``, for messages); rule codes
-    in it must be among ``codes``."""
+    in it must be among ``codes``. A profile name is looked up from ``base`` (default: the
+    folder of ``source``); ``search`` False takes the shipped profiles only."""
     where = str(source) if source else "defaults"
     _check_keys(user, {"profile", "thresholds", "grades", "rules", "limits", "common_indicators",
                        "review"}, where, "")
 
-    profile, pdata = load_profile(str(user.get("profile", "national")),
-                                  source.parent if source else None, where)
+    if base is None and source is not None:
+        base = source.parent
+    profile, pdata = load_profile(str(user.get("profile", "national")), base, where, search)
     kwargs: dict[str, Any] = {}
     _apply(pdata, f"profile {profile.name}", kwargs)
     _apply(user, where, kwargs)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .schema import MET_LEVEL
 from .schema import Nature as N
-from .scoring import BANDS
+from .scoring import BANDS, Bands
 
 
 def num(d: Decimal) -> str:
@@ -50,22 +50,23 @@ def _at_least(target: str, actual: str, weight: str) -> str:
     return f"IF({actual}>={target},ROUND({weight},2),ROUND(MAX(0,{weight}*{actual}/{target}),2))"
 
 
-def _band(level: str, weight: str) -> tuple[str, str]:
-    low, high = BANDS[level]
+def _band(level: str, weight: str, bands: Bands) -> tuple[str, str]:
+    low, high = bands[level]
     top = f"{weight}*{num(high)}" if level == MET_LEVEL else f"{weight}*{num(high)}-0.01"
     bottom = f"{weight}*{num(low)}"
     return f"ROUND({bottom},2)", f"ROUND(MAX({top},{bottom}),2)"
 
 
-def qualitative_score(level: str, weight: str, own: str) -> str:
+def qualitative_score(level: str, weight: str, own: str, bands: Bands | None = None) -> str:
     """The self-score clamped into the band of the level; the band's low end when not scored."""
-    low, high = _band(level, weight)
+    low, high = _band(level, weight, BANDS if bands is None else bands)
     return f"IF(ISNUMBER({own}),MIN({high},MAX({low},ROUND({own},2))),{low})"
 
 
-def indicator_score(nature: str | None, target: str, actual: str, weight: str, own: str
-                    ) -> str | None:
-    """The computed score of one indicator (xlsxperf.scoring.indicator_score)."""
+def indicator_score(nature: str | None, target: str, actual: str, weight: str, own: str,
+                    bands: Bands | None = None) -> str | None:
+    """The computed score of one indicator (xlsxperf.scoring.indicator_score); ``bands``: the
+    profile's 定性 bands, the same ones the computation used (default :data:`BANDS`)."""
     cap = f"ROUND({weight},2)"
     if nature == N.AT_LEAST:
         return f"MIN({_at_least(target, actual, weight)},{cap})"
@@ -78,16 +79,17 @@ def indicator_score(nature: str | None, target: str, actual: str, weight: str, o
                  f"IF(OR({target}<=0,{actual}>=2*{target}),0,{partial}))")
         return f"MIN({inner},{cap})"
     if nature == N.QUALITATIVE:
-        levels = list(BANDS)
-        expr = qualitative_score(levels[-1], weight, own)
+        bands = BANDS if bands is None else bands
+        levels = list(bands)
+        expr = qualitative_score(levels[-1], weight, own, bands)
         for level in reversed(levels[:-1]):
-            expr = f'IF({actual}="{level}",{qualitative_score(level, weight, own)},{expr})'
+            expr = f'IF({actual}="{level}",{qualitative_score(level, weight, own, bands)},{expr})'
         return expr
     return None
 
 
 def grade(score: str, floors: tuple[tuple[str, Decimal], ...], lowest: str = "差") -> str:
-    """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差 (the configured floors, highest first)."""
+    """The grade of a score by the configured floors (highest first), else the lowest grade."""
     expr = f'"{lowest}"'
     for name, floor in reversed(floors):
         expr = f'IF({score}>={num(floor)},"{name}",{expr})'

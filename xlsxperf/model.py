@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from .schema import Column, Field
+from .schema import Column, Field, Table
 
 
 class Severity(StrEnum):
@@ -199,6 +199,8 @@ class Submission:
     findings: list[Finding] = field(default_factory=list)  # structural findings (S...)
     readable: bool = True  # False: S001/S002/S005, nothing else can be checked
     problem: str = ""  # why reading stopped before parsing (the preflight's kind: "truncated", …)
+    # 年度总体目标 (template v2): found by its header, empty in a v1 workbook
+    annual_goals: TableData = field(default_factory=lambda: TableData("", None, {}))
 
     def __getitem__(self, name: str) -> Value:
         return self.fields.get(name, MISSING)
@@ -223,13 +225,20 @@ class Submission:
         v = self.get("eval_year")
         return v if isinstance(v, int) else None
 
+    def tables(self) -> list[tuple[Table, TableData]]:
+        """Each repeating table's declaration with its data (a table not found has no rows)."""
+        from .schema import GOAL_TABLE, INDICATOR_TABLE, PROJECT_TABLE
+
+        return [(PROJECT_TABLE, self.projects), (INDICATOR_TABLE, self.indicators),
+                (GOAL_TABLE, self.annual_goals)]
+
     def values(self) -> Iterator[tuple[Field | Column, Value]]:
         """Every single-value field and table cell, with its declaration."""
-        from .schema import FIELDS, INDICATOR_TABLE, PROJECT_TABLE
+        from .schema import FIELDS
 
         for name, f in FIELDS.items():
             yield f, self[name]
-        for table, data in ((PROJECT_TABLE, self.projects), (INDICATOR_TABLE, self.indicators)):
+        for table, data in self.tables():
             rows = data.rows + ([data.total] if data.total else [])
             for row in rows:
                 for col in table.columns:

@@ -36,7 +36,13 @@ from .preflight import (
     time_exceeded,
 )
 from .rules import load_all, make
-from .values import normalize_label, parse, strip_parenthetical
+from .values import (
+    measure_of_value,
+    normalize_label,
+    normalize_text,
+    parse,
+    strip_parenthetical,
+)
 
 LABEL_SCAN_ROWS = 300  # labels and table headers are looked for in the top rows only
 LABEL_SCAN_COLS = 30
@@ -127,7 +133,8 @@ class Locator:
         rkey, ckey = f.name[len(grid.key) + 1:].split("_", 1)
         rlabel = dict(grid.rows)[rkey]
         col = next(c for c in grid.columns if c.key == ckey)
-        header = self._header_row(grid.sheet, grid.columns)
+        header = self._header_row(grid.sheet, grid.columns) \
+            or self._header_row(grid.sheet, grid.columns_in(1))
         if header is None:
             return None
         sheet, hr, colmap = header
@@ -163,7 +170,7 @@ class Locator:
         return best[1], best[2], best[3]
 
     def table(self, t: S.Table) -> TableData:
-        header = self._header_row(t.sheet, t.columns)
+        header = self._header_row(t.sheet, t.columns) or self._header_row(t.sheet, t.columns_in(1))
         if header is None:
             return TableData(t.sheet, None, {})
         sheet, hr, colmap = header
@@ -201,6 +208,60 @@ def to_value(raw: RawCell, kind: S.Kind, choices: tuple[str, ...], cell: Cell, f
     return Value(p.value, raw.value, cell, p.parse, p.note, found_by)
 
 
+def resolve_indicators(data: TableData) -> None:
+    """Make explicit on each indicator row what the official forms write inside its values.
+
+    - 指标性质 left blank takes the operator written in 指标值 (``"≥18个"`` -> ≥), as the 2020
+      自评表 has no 指标性质 column; blank with words as both 指标值 and 完成值 (明显提升 /
+      达成年度指标), it is 定性.
+    - 指标性质 written ``定量`` takes the operator of 指标值; without one, it stays undecided
+      (value None, not an error: F009 asks for it).
+    - 度量单位 left blank takes the unit written in 指标值 (else in 完成值).
+
+    A contradiction (≥ declared, ``"≤1%"`` written) is left as declared, for the rules to report.
+    """
+    for row in data.rows:
+        nature, unit, target, actual = row["nature"], row["unit"], row["target"], row["actual"]
+        tm, am = measure_of_value(target), measure_of_value(actual)
+        if nature.parse == Parse.BLANK and "nature" in row.values:
+            if tm is not None and tm.op is not None:
+                row.values["nature"] = _derived(nature, tm.op, Parse.OK,
+                                                f"按指标值“{target.raw}”中的“{tm.written_op}”")
+            elif isinstance(target.value, str) and isinstance(actual.value, str):
+                row.values["nature"] = _derived(nature, S.Nature.QUALITATIVE.value, Parse.OK,
+                                                "指标值和完成值都是文字")
+        elif nature.parse == Parse.INVALID and isinstance(nature.raw, str) \
+                and normalize_text(nature.raw) in S.QUANTITATIVE_WORDS:
+            if tm is not None and tm.op is not None:
+                row.values["nature"] = _derived(nature, tm.op, Parse.NORMALIZED,
+                                                f"按指标值中的“{tm.op}”")
+            else:
+                row.values["nature"] = _derived(nature, None, Parse.OK, "定量指标未写明 ≥ / ≤ / =")
+        if unit.parse == Parse.BLANK and "unit" in row.values:
+            written = next((m.unit for m in (tm, am) if m is not None and m.unit), None)
+            if written:
+                row.values["unit"] = _derived(unit, written, Parse.OK, "按指标值中的单位")
+
+
+def _derived(v: Value, value: str | None, how: Parse, note: str) -> Value:
+    """``v`` with a value taken from another cell of its row (its own cell and raw content kept)."""
+    return Value(value, v.raw, v.cell, how, note, v.found_by)
+
+
+def layout_version(book: Book, sub: Submission) -> int:
+    """The template version a workbook's layout has, whatever its _meta says: the newest version
+    one of whose own fields, columns or tables is found in it."""
+    for version in sorted(S.TEMPLATE_VERSIONS, reverse=True)[:-1]:
+        if any(f.since == version and book.defined_name(n) is not None
+               for n, f in S.FIELDS.items()):
+            return version
+        for table, data in sub.tables():
+            news = {c.key for c in table.columns if c.since == version}
+            if data.header_row is not None and (table.since == version or news & set(data.columns)):
+                return version
+    return min(S.TEMPLATE_VERSIONS)
+
+
 def _meta(book: Book) -> tuple[Any, Any]:
     """(template id, template version) from the defined names, else from the _meta sheet."""
     out = []
@@ -216,7 +277,9 @@ def read_book(book: Book) -> Submission:
     """Read every field and table of ``book`` into a Submission."""
     loc = Locator(book)
     fields = {name: loc.field(f) for name, f in S.FIELDS.items()}
-    sub = Submission(book.path, fields, loc.table(S.PROJECT_TABLE), loc.table(S.INDICATOR_TABLE))
+    sub = Submission(book.path, fields, loc.table(S.PROJECT_TABLE), loc.table(S.INDICATOR_TABLE),
+                     annual_goals=loc.table(S.GOAL_TABLE))
+    resolve_indicators(sub.indicators)
     template_id, version = _meta(book)
     file = Path(book.path).name
 
@@ -224,7 +287,7 @@ def read_book(book: Book) -> Submission:
     located = sum(1 for f in required if fields[f.name].cell is not None)
     tables_found = sum(1 for t in (sub.projects, sub.indicators) if t.header_row is not None)
     if template_id != S.TEMPLATE_ID and (located < len(required) / 2 or tables_found == 0):
-        missing = [s for s in S.SHEET_ORDER[1:] if s not in book.sheet_names]
+        missing = [s for s in S.SHEET_ORDERS[1][1:] if s not in book.sheet_names]
         if template_id != S.TEMPLATE_ID:
             missing.insert(0, "模板标识（_meta 工作表）")
         missing.append(f"{len(required) - located}/{len(required)} 个必填项目")
@@ -237,10 +300,11 @@ def read_book(book: Book) -> Submission:
         sub.template_version = int(str(version).strip()) if version is not None else None
     except ValueError:
         sub.template_version = None
-    if sub.template_version != S.TEMPLATE_VERSION:
+    if sub.template_version not in S.TEMPLATE_VERSIONS:
         sub.findings.append(make("S003", sheet=S.META_SHEET, path=book.path,
-                                 expected=S.TEMPLATE_VERSION,
-                                 actual=version if version is not None else "无"))
+                                 expected=layout_version(book, sub),
+                                 actual=version if version is not None else "无",
+                                 known="、".join(str(v) for v in S.TEMPLATE_VERSIONS)))
     return sub
 
 

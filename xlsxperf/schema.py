@@ -16,7 +16,8 @@ from enum import StrEnum
 from functools import cached_property
 
 TEMPLATE_ID = "xlsxperf.dept-overall-self-evaluation"
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # the current version: what `xlsxperf template` writes unless asked otherwise
+TEMPLATE_VERSIONS = (1, 2)  # every version the reader knows; each keeps reading with its own rules
 TEMPLATE_TITLE = "部门整体支出绩效自评表"
 META_SHEET = "_meta"
 
@@ -62,6 +63,7 @@ class Field:
     help: str = ""
     unit: str = ""  # shown next to the cell: 人, 个, 万元 ...
     sheet: str = ""  # filled in by the sheet that holds the field
+    since: int = 1  # the first template version that has the field
 
     @property
     def unit_text(self) -> str:
@@ -86,6 +88,10 @@ class Column:
     help: str = ""
     width: float = 12
     total: bool = False  # summed in the table's 合计 row
+    since: int = 1  # the first template version that has the column
+
+    def in_version(self, version: int) -> bool:
+        return self.since <= version
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,12 @@ class Grid:
                     choices=col.choices,
                     help=col.help,
                     sheet=self.sheet,
+                    since=col.since,
                 )
         return out
+
+    def columns_in(self, version: int) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.in_version(version))
 
 
 @dataclass(frozen=True)
@@ -131,9 +141,13 @@ class Table:
     total_row: bool
     blank_rows: int  # empty rows the template offers
     min_rows: int = 1  # rows a complete submission has at least
+    since: int = 1  # the first template version that has the table
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def columns_in(self, version: int) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.in_version(version))
 
 
 @dataclass(frozen=True)
@@ -171,20 +185,79 @@ class Nature(StrEnum):
 
 CATEGORIES = ("人员类", "运转类", "特定目标类")
 CATEGORY_KEYS = {"人员类": "personnel", "运转类": "operating", "特定目标类": "special"}
-LEVEL1 = ("产出指标", "效益指标", "满意度指标")
+
+OUTPUT, BENEFIT, SATISFACTION, COST = "产出指标", "效益指标", "满意度指标", "成本指标"
+# 一级指标: 产出 / 效益 / 满意度 (财预〔2020〕10号), and 成本 as its own 一级 (财预〔2021〕101号)
+LEVEL1 = (OUTPUT, BENEFIT, SATISFACTION, COST)
+# 二级 of 成本指标 (2021): the direct economic cost, the social cost, the environmental cost
+COST_KINDS = ("经济成本指标", "社会成本指标", "生态环境成本指标")
 LEVEL2 = {
-    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
-    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
-    "满意度指标": ("服务对象满意度指标",),
+    # 成本指标 is a 二级 of 产出 in the 2020 forms; Sichuan forms put the 2021 cost kinds there too
+    OUTPUT: ("数量指标", "质量指标", "时效指标", "成本指标", *COST_KINDS),
+    BENEFIT: ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    SATISFACTION: ("服务对象满意度指标", "满意度指标"),
+    COST: COST_KINDS,
 }
-LEVEL2_ALL = tuple(v for vs in LEVEL2.values() for v in vs)
+LEVEL2_ALL = tuple(dict.fromkeys(v for vs in LEVEL2.values() for v in vs))
+COST_LEVEL2 = frozenset({"成本指标", *COST_KINDS})  # a 二级 that makes an indicator a cost
 NATURES = tuple(n.value for n in Nature)
 QUANTITATIVE = tuple(n.value for n in Nature if n.quantitative)
 QUALITATIVE_LEVELS = ("达成", "部分达成", "未达成")
 MET_LEVEL = QUALITATIVE_LEVELS[0]
+# The official long forms of the three levels (财预〔2020〕10号 自评表, provincial platforms)
+OFFICIAL_LEVELS = ("达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差")
 # 行政 / 事业 / 工勤: the staff categories of 编制 (quota_*) and 实有人数 (staff_*)
 STAFF_CATEGORIES = (("admin", "行政"), ("institution", "事业"), ("worker", "工勤"))
 GRADES = ("优", "良", "中", "差")
+YES_NO = ("是", "否")
+
+# ---------------------------------------------------------------------------------------------
+# The official wording, accepted as written. Keys are compared after NFKC and with spaces and
+# punctuation removed. Free words (完成, 好, 效果明显) are deliberately absent: no published form
+# maps them to a level, so they stay unreadable rather than be guessed.
+
+QUALITATIVE_WORDS: dict[str, str] = {
+    **{w: "达成" for w in ("达成", "已达成", "全部达成", "达成目标", "达成年度指标", "达成预期指标",
+                           "达成年度目标", "达成预期目标")},
+    **{w: "部分达成" for w in ("部分达成", "部分达成年度指标", "部分达成预期指标",
+                              "部分达成年度指标并具有一定效果", "部分达成预期指标并具有一定效果",
+                              "部分达成目标")},
+    **{w: "未达成" for w in ("未达成", "未达成年度指标", "未达成预期指标", "未达成年度指标且效果较差",
+                            "未达成预期指标且效果较差", "未达成目标")},
+}
+
+# 指标性质 as the forms write it: symbols, words, 正向 / 反向 (platform wording)
+NATURE_WORDS: dict[str, str] = {
+    **{w: Nature.AT_LEAST.value for w in (">=", "≧", "⩾", "大于等于", "大于或等于", "不低于", "不少于",
+                                          "不小于", "正向", "正向指标", "正常指标")},
+    **{w: Nature.AT_MOST.value for w in ("<=", "≦", "⩽", "小于等于", "小于或等于", "不高于", "不超过",
+                                         "不大于", "不多于", "反向", "反向指标")},
+    **{w: Nature.EQUAL.value for w in ("等于", "等于指标")},
+    **{w: Nature.QUALITATIVE.value for w in ("定性指标",)},
+}
+# 评价等级 in words some forms use
+GRADE_WORDS: dict[str, str] = {"优秀": "优", "良好": "良", "中等": "中", "较差": "差"}
+# every word a drop-down accepts for one of its choices (a word maps only within its list)
+CHOICE_WORDS: dict[str, str] = {**NATURE_WORDS, **GRADE_WORDS}
+# "定量": quantitative, direction not given; the operator written in 指标值 decides
+QUANTITATIVE_WORDS = frozenset({"定量", "定量指标"})
+
+# Operators written inside 指标值 / 完成值: before the number (≥18个, 不低于95%) or after it
+# (95%以上, 30万元以内). (word, nature, strict): a strict one (>92%) is scored as its ≥ / ≤.
+VALUE_PREFIXES: tuple[tuple[str, str, bool], ...] = tuple(sorted((
+    *((w, n, False) for w, n in NATURE_WORDS.items() if n in ("≥", "≤", "=") and
+      not w.endswith("指标") and w not in ("正向", "反向")),
+    ("≥", "≥", False), ("≤", "≤", False), ("=", "=", False),
+    (">", "≥", True), ("<", "≤", True), ("大于", "≥", True), ("高于", "≥", True),
+    ("超过", "≥", True), ("多于", "≥", True), ("小于", "≤", True), ("低于", "≤", True),
+    ("少于", "≤", True),
+), key=lambda t: -len(t[0])))
+VALUE_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("及以上", "≥"), ("或以上", "≥"), ("以上", "≥"),
+    ("及以下", "≤"), ("或以下", "≤"), ("以下", "≤"), ("以内", "≤"),
+)
+# spellings of the same unit (度量单位 against the unit written in a value)
+UNIT_SYNONYMS = {"百分比": "%", "百分之": "%", "百分率": "%", "％": "%"}
 
 # ---------------------------------------------------------------------------------------------
 # Sheets
@@ -195,6 +268,7 @@ FINANCE = "收支情况"
 PROJECTS = "项目支出"
 INDICATORS = "绩效指标"
 CONCLUSION = "评价结论"
+GOALS = "年度总体目标"  # since template v2
 
 _A = Kind.AMOUNT
 _I = Kind.INTEGER
@@ -309,6 +383,8 @@ EXECUTION = Grid(
         Column("rate", "执行率（%）", Kind.PERCENT, required=False, help="选填", width=12),
         Column("reason", "未达 90% 原因", Kind.TEXT, required=False, help="执行率低于 90% 时必填",
                width=36),
+        Column("adjust_reason", "调整原因", Kind.TEXT, required=False, width=30, since=2,
+               help="年中追加或调减预算（全年预算数与年初预算数不同）时说明原因"),
     ),
 )
 
@@ -327,6 +403,8 @@ PROJECT_TABLE = Table(
         Column("balance", "年末结转结余", _A, width=12, total=True),
         Column("score", "自评得分", Kind.SCORE, required=False, width=10),
         Column("reason", "偏差原因", Kind.TEXT, required=False, width=36),
+        Column("adjust_reason", "调整原因", Kind.TEXT, required=False, width=30, since=2,
+               help="全年预算数与年初预算数不同（年中追加或调减）时说明原因"),
     ),
     total_row=True,
     blank_rows=15,
@@ -341,13 +419,18 @@ INDICATOR_TABLE = Table(
         Column("level2", "二级指标", Kind.CHOICE, choices=LEVEL2_ALL, width=16),
         Column("name", "三级指标", Kind.TEXT, width=30),
         Column("nature", "指标性质", Kind.CHOICE, choices=NATURES, width=9),
-        Column("target", "指标值", Kind.MEASURE, width=11, help="定量指标填数值"),
+        Column("target", "指标值", Kind.MEASURE, width=11,
+               help="定量指标填数值，可连同符号和单位写，如 ≥18个、≤1%；定性指标填文字"),
         Column("unit", "度量单位", Kind.TEXT, required=False, width=10),
         Column("actual", "完成值", Kind.MEASURE, width=11,
-               help="定量指标填数值；定性指标填 达成 / 部分达成 / 未达成"),
+               help="定量指标填数值；定性指标填 " + " / ".join(OFFICIAL_LEVELS)
+               + "（或简写 " + " / ".join(QUALITATIVE_LEVELS) + "）"),
         Column("weight", "权重（分值）", Kind.SCORE, width=11),
         Column("score", "自评得分", Kind.SCORE, width=10),
         Column("reason", "偏差原因分析及改进措施", Kind.TEXT, required=False, width=36),
+        Column("target_adjusted", "调整后指标值", Kind.MEASURE, required=False, width=11, since=2,
+               help="选填：年中按程序调整了指标值时填写，计分按调整后的指标值"),
+        Column("core", "是否核心指标", Kind.CHOICE, required=False, choices=YES_NO, width=10, since=2),
     ),
     total_row=False,
     blank_rows=20,
@@ -368,7 +451,7 @@ CONCLUSION_SHEET = Sheet(
             (
                 Field("self_total", "自评总分", Kind.SCORE, unit="分", help="预算执行率得分与各指标得分之和"),
                 Field("self_grade", "评价等级", Kind.CHOICE, required=False, choices=GRADES,
-                      help="选填：优 ≥ 90，良 80–90，中 60–80，差 < 60"),
+                      help="选填：按自评总分和评分口径的等级分数段填写"),
                 Field("conclusion", "评价结论", Kind.LONGTEXT),
                 Field("problems", "存在问题", Kind.LONGTEXT, help="逐条写明存在的问题"),
                 Field("suggestions", "改进建议", Kind.LONGTEXT, help="逐条写明改进措施"),
@@ -380,9 +463,32 @@ CONCLUSION_SHEET = Sheet(
     ),
 )
 
+GOAL_TABLE = Table(
+    key="annual_goals",
+    title="年度总体目标完成情况",
+    sheet=GOALS,
+    columns=(
+        Column("seq", "序号", _I, required=False, width=6),
+        Column("goal", "预期目标", Kind.TEXT, width=56, help="年初设定的年度总体目标，每行一条"),
+        Column("actual", "实际完成情况", Kind.TEXT, width=56, help="对照预期目标说明实际完成情况"),
+    ),
+    total_row=False,
+    blank_rows=10,
+    min_rows=0,
+    since=2,
+)
+
 FORM_SHEETS = (BASIC_SHEET, FINANCE_SHEET, CONCLUSION_SHEET)
-TABLES = (PROJECT_TABLE, INDICATOR_TABLE)
-SHEET_ORDER = (INSTRUCTIONS, BASIC, FINANCE, PROJECTS, INDICATORS, CONCLUSION)
+TABLES = (PROJECT_TABLE, INDICATOR_TABLE, GOAL_TABLE)
+SHEET_ORDERS = {
+    1: (INSTRUCTIONS, BASIC, FINANCE, PROJECTS, INDICATORS, CONCLUSION),
+    2: (INSTRUCTIONS, BASIC, FINANCE, PROJECTS, GOALS, INDICATORS, CONCLUSION),
+}
+SHEET_ORDER = SHEET_ORDERS[TEMPLATE_VERSION]  # the current template's sheets, in order
+
+
+def tables_in(version: int) -> tuple[Table, ...]:
+    return tuple(t for t in TABLES if t.since <= version)
 
 # Instruction text the template prints in some long-text fields; left as is, it is F006.
 PLACEHOLDERS = {
@@ -416,10 +522,17 @@ class NameDoc:
     required: bool
     unit: str = ""
     choices: tuple[str, ...] = field(default=())
+    since: int = 1
 
 
-def name_table() -> list[NameDoc]:
+def fields_in(version: int) -> dict[str, Field]:
+    """The single-value fields the template of ``version`` has."""
+    return {n: f for n, f in FIELDS.items() if f.since <= version}
+
+
+def name_table(version: int = TEMPLATE_VERSION) -> list[NameDoc]:
     return [
-        NameDoc(f.name, f.sheet, f.label, f.kind.value, f.required, f.unit_text, f.choices)
-        for f in FIELDS.values()
+        NameDoc(f.name, f.sheet, f.label, f.kind.value, f.required, f.unit_text, f.choices,
+                f.since)
+        for f in fields_in(version).values()
     ]

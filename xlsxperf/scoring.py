@@ -5,17 +5,19 @@
   = with 指标值 0: 完成值 ≤ 0 → full, else 0.
 - ≤ indicators: 完成值 ≤ 指标值 → full; up to twice the target the score falls linearly;
   from twice the target it is 0.
-- 定性 indicators: 达成 → [80%, 100%] of the weight, 部分达成 → [60%, 80%), 未达成 → [0, 60%);
-  the computed score is the self-score clamped into its band.
+- 定性 indicators: each level scores within a band of the weight, which the profile sets
+  (:class:`Bands`); by default (财预〔2020〕10号) 达成 → [80%, 100%], 部分达成 → [60%, 80%),
+  未达成 → [0, 60%). The computed score is the self-score clamped into its band.
 - Scores round half-up to 2 decimals; an indicator never scores above its weight.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .schema import GRADES, MET_LEVEL
+from .schema import GRADES, MET_LEVEL, QUALITATIVE_LEVELS
 from .schema import Nature as N
 from .values import round_half_up
 
@@ -23,11 +25,17 @@ ZERO = Decimal(0)
 LOWEST_GRADE = GRADES[-1]  # the grade below every floor (差)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-BANDS = {  # level -> (low, high) share of the weight; high is exclusive except for 达成
-    MET_LEVEL: (Decimal("0.8"), Decimal(1)),
-    "部分达成": (Decimal("0.6"), Decimal("0.8")),
-    "未达成": (ZERO, Decimal("0.6")),
-}
+Bands = Mapping[str, tuple[Decimal, Decimal]]  # level -> (low, high) share of the weight
+
+
+def bands_from_floors(met: Decimal, partly: Decimal) -> dict[str, tuple[Decimal, Decimal]]:
+    """The three bands from the lower bounds of 达成 and 部分达成, in percent of the weight:
+    达成 [met, 100], 部分达成 [partly, met), 未达成 [0, partly)."""
+    m, p = met / HUNDRED, partly / HUNDRED
+    return {MET_LEVEL: (m, Decimal(1)), QUALITATIVE_LEVELS[1]: (p, m), QUALITATIVE_LEVELS[2]: (ZERO, p)}
+
+
+BANDS: Bands = bands_from_floors(Decimal(80), Decimal(60))  # high is exclusive except for 达成
 
 
 def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -57,8 +65,8 @@ def completion_pct(nature: str | None, target: Decimal, actual: Decimal) -> Deci
 def met(nature: str | None, target: Decimal | str | None, actual: Decimal | str | None
         ) -> bool | None:
     """Whether an indicator reached its target; None when it cannot be told."""
-    if nature == N.QUALITATIVE:
-        return None if actual is None else actual == MET_LEVEL
+    if nature == N.QUALITATIVE:  # words that are no level (完成, 好) cannot be told
+        return actual == MET_LEVEL if actual in QUALITATIVE_LEVELS else None
     if not isinstance(target, Decimal) or not isinstance(actual, Decimal):
         return None
     if nature == N.AT_MOST or (nature == N.EQUAL and target == 0):
@@ -87,19 +95,21 @@ def quantitative_score(nature: str, target: Decimal, actual: Decimal, weight: De
     return None
 
 
-def band(level: str, weight: Decimal) -> tuple[Decimal, Decimal] | None:
+def band(level: str, weight: Decimal, bands: Bands | None = None
+         ) -> tuple[Decimal, Decimal] | None:
     """The closed score band of a 定性 level, at 2-decimal precision."""
-    if level not in BANDS:
+    bands = BANDS if bands is None else bands
+    if level not in bands:
         return None
-    low, high = BANDS[level]
+    low, high = bands[level]
     top = weight * high if level == MET_LEVEL else weight * high - CENT
     return round_half_up(weight * low), round_half_up(max(top, weight * low))
 
 
-def qualitative_score(level: str, weight: Decimal, self_score: Decimal | None
-                      ) -> Decimal | None:
+def qualitative_score(level: str, weight: Decimal, self_score: Decimal | None,
+                      bands: Bands | None = None) -> Decimal | None:
     """The self-score clamped into the band of ``level`` (its low end when not scored)."""
-    b = band(level, weight)
+    b = band(level, weight, bands)
     if b is None:
         return None
     low, high = b
@@ -110,12 +120,14 @@ def qualitative_score(level: str, weight: Decimal, self_score: Decimal | None
 
 def indicator_score(nature: str | None, target: Decimal | str | None,
                     actual: Decimal | str | None, weight: Decimal | None,
-                    self_score: Decimal | None) -> Decimal | None:
-    """The computed score of one indicator; never above its weight."""
+                    self_score: Decimal | None, bands: Bands | None = None) -> Decimal | None:
+    """The computed score of one indicator; never above its weight. ``bands``: the profile's
+    定性 bands (default :data:`BANDS`)."""
     if weight is None:
         return None
     if nature == N.QUALITATIVE:
-        return qualitative_score(actual, weight, self_score) if isinstance(actual, str) else None
+        return qualitative_score(actual, weight, self_score, bands) \
+            if isinstance(actual, str) else None
     if not isinstance(target, Decimal) or not isinstance(actual, Decimal) or nature is None:
         return None
     score = quantitative_score(nature, target, actual, weight)
@@ -170,7 +182,7 @@ def grade_bands(floors: tuple[tuple[str, Decimal], ...]) -> str:
 
 
 def grade(score: Decimal | None, floors: tuple[tuple[str, Decimal], ...]) -> str | None:
-    """优 ≥ 90, 良 [80, 90), 中 [60, 80), 差 < 60 with the default floors."""
+    """The grade of ``score``: the first floor it reaches (floors highest first), else 差."""
     if score is None:
         return None
     for name, floor in floors:

@@ -7,6 +7,12 @@ Layout, per sheet:
 - 收支情况 also holds the 预算执行 grid (rows 基本支出 / 项目支出 / 合计).
 - 项目支出 and 绩效指标: a header row, empty input rows (rows may be inserted or deleted while
   the sheet is protected) and, for projects, a typed 合计 row.
+- 年度总体目标 (version 2): one row per goal, 预期目标 and 实际完成情况.
+
+``write_template(path, version)`` writes any version the reader knows (:data:`schema.TEMPLATE_VERSIONS`);
+a version has the fields, columns and tables declared ``since`` it or before. Version 2 adds
+调整原因 to the 预算执行 grid and to each project, 调整后指标值 and 是否核心指标 to each indicator,
+and the 年度总体目标 sheet; it keeps every cell of version 1 where it was.
 
 Input cells are unlocked and lightly filled; everything else is locked; sheets are protected
 without a password so that labels are not overwritten by accident.
@@ -42,7 +48,8 @@ NUM_FORMATS = {
 }
 
 FORM_WIDTHS = (28, 18, 20, 18, 13, 36)  # A..F
-HEADER_ROWS = {S.PROJECTS: 3, S.INDICATORS: 8}  # 1-based header row of each repeating table
+HEADER_ROWS = {S.PROJECTS: 3, S.INDICATORS: 8, S.GOALS: 3}  # 1-based header row of each table
+GRID_EXTRA_WIDTH = 30  # columns of the 预算执行 grid right of F (version 2: 调整原因)
 PROTECT = {
     "insert_rows": True,
     "delete_rows": True,
@@ -153,14 +160,17 @@ def _help_text(f: Field) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the blank template to ``path`` (a new file; the caller checks overwrite)."""
+def write_template(path: str | Path, version: int = S.TEMPLATE_VERSION) -> Path:
+    """Write the blank template of ``version`` (default: the current one) to ``path`` (a new
+    file; the caller checks overwrite)."""
     import xlsxwriter
 
+    if version not in S.TEMPLATE_VERSIONS:
+        raise ValueError(f"unknown template version {version}; known: {S.TEMPLATE_VERSIONS}")
     path = Path(path)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                           "strings_to_numbers": False})
-    wb.set_properties({"title": S.TEMPLATE_TITLE, "subject": f"模板版本 {S.TEMPLATE_VERSION}",
+    wb.set_properties({"title": S.TEMPLATE_TITLE, "subject": f"模板版本 {version}",
                        "author": "xlsxperf", "created": FIXED_DATE,
                        "comments": S.TEMPLATE_ID})
     fmt = _Formats(wb)
@@ -169,15 +179,17 @@ def write_template(path: str | Path) -> Path:
         ws = wb.add_worksheet(sheet.name)
         row = _form(wb, ws, fmt, sheet)
         if sheet is S.FINANCE_SHEET:
-            _grid(wb, ws, fmt, S.EXECUTION, row + 1)
+            _grid(wb, ws, fmt, S.EXECUTION, row + 1, version)
         _finish_form(ws)
-    _projects(wb, fmt)
-    _indicators(wb, fmt)
+    _projects(wb, fmt, version)
+    if S.GOAL_TABLE.since <= version:
+        _goals(wb, fmt, version)
+    _indicators(wb, fmt, version)
     ws = wb.add_worksheet(S.CONCLUSION)
     _form(wb, ws, fmt, S.CONCLUSION_SHEET)
     _finish_form(ws)
-    _instructions(instructions, fmt)
-    _meta(wb, fmt)
+    _instructions(instructions, fmt, version)
+    _meta(wb, fmt, version)
     instructions.activate()
     wb.close()
     return path
@@ -246,18 +258,21 @@ def _finish_form(ws: Any) -> None:
     ws.protect("", PROTECT)
 
 
-def _grid(wb: Any, ws: Any, fmt: _Formats, grid: S.Grid, row: int) -> None:
-    _band(ws, row, 0, 5, f"{grid.title}（单位：万元）", fmt.section)
+def _grid(wb: Any, ws: Any, fmt: _Formats, grid: S.Grid, row: int, version: int) -> None:
+    columns = grid.columns_in(version)
+    _band(ws, row, 0, max(5, len(columns)), f"{grid.title}（单位：万元）", fmt.section)
+    for c in range(len(FORM_WIDTHS), len(columns) + 1):
+        ws.set_column(c, c, GRID_EXTRA_WIDTH)
     row += 1
     ws.write_string(row, 0, grid.row_header, fmt.header)
-    for c, col in enumerate(grid.columns, start=1):
+    for c, col in enumerate(columns, start=1):
         ws.write_string(row, c, col.label, fmt.header)
     ws.set_row(row, 32)
     for rkey, rlabel in grid.rows:
         row += 1
         total = rkey == "total"
         ws.write_string(row, 0, rlabel, fmt.total_label if total else fmt.label_req)
-        for c, col in enumerate(grid.columns, start=1):
+        for c, col in enumerate(columns, start=1):
             f = grid.field(rkey, col.key)
             ws.write_blank(row, c, None, fmt.input(col.kind, total))
             v = _validation(col.kind, col.choices, f"{rlabel}{col.label}", col.help)
@@ -269,19 +284,20 @@ def _grid(wb: Any, ws: Any, fmt: _Formats, grid: S.Grid, row: int) -> None:
 
 
 def _table_sheet(ws: Any, fmt: _Formats, table: S.Table, title: str, note: str,
-                 header_row: int) -> None:
-    last = len(table.columns) - 1
-    for c, col in enumerate(table.columns):
+                 header_row: int, version: int) -> None:
+    columns = table.columns_in(version)
+    last = len(columns) - 1
+    for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
     _title(ws, fmt, title, note, last)
-    for c, col in enumerate(table.columns):
+    for c, col in enumerate(columns):
         ws.write_string(header_row, c, col.label, fmt.header)
     ws.set_row(header_row, 36)
     first, end = header_row + 1, header_row + table.blank_rows
     for r in range(first, end + 1):
-        for c, col in enumerate(table.columns):
+        for c, col in enumerate(columns):
             ws.write_blank(r, c, None, fmt.input(col.kind))
-    for c, col in enumerate(table.columns):
+    for c, col in enumerate(columns):
         v = _validation(col.kind, col.choices, col.label, col.help)
         if v:
             ws.data_validation(first, c, end, c, v)
@@ -296,16 +312,18 @@ def _table_sheet(ws: Any, fmt: _Formats, table: S.Table, title: str, note: str,
     ws.protect("", PROTECT)
 
 
-def _projects(wb: Any, fmt: _Formats) -> None:
+def _projects(wb: Any, fmt: _Formats, version: int) -> None:
     t = S.PROJECT_TABLE
     ws = wb.add_worksheet(t.sheet)
     header = HEADER_ROWS[t.sheet] - 1
-    _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
-                 "每个项目一行，可插入或删除行；合计行请手工填写。项目类别：人员类 / 运转类 / 特定目标类。",
-                 header)
+    note = "每个项目一行，可插入或删除行；合计行请手工填写。项目类别：人员类 / 运转类 / 特定目标类。"
+    if version >= 2:
+        note += "全年预算数与年初预算数不同的，在“调整原因”中说明。"
+    _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}", note, header, version)
     total = header + t.blank_rows + 1
-    name_col = [c.key for c in t.columns].index("name")
-    for c, col in enumerate(t.columns):
+    columns = t.columns_in(version)
+    name_col = [c.key for c in columns].index("name")
+    for c, col in enumerate(columns):
         if c == name_col:
             ws.write_string(total, c, "合计", fmt.total_label)
         elif col.total:
@@ -316,14 +334,19 @@ def _projects(wb: Any, fmt: _Formats) -> None:
     ws.set_row(total, 20)
 
 
-def _indicators(wb: Any, fmt: _Formats) -> None:
+def _indicators(wb: Any, fmt: _Formats, version: int) -> None:
     t = S.INDICATOR_TABLE
     ws = wb.add_worksheet(t.sheet)
     header = HEADER_ROWS[t.sheet] - 1
-    _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
-                 "预算执行率指标单独填写（默认 10 分，得分 = 执行率 × 10，最高 10 分）；其余指标每行一个，"
-                 "可插入或删除行。定性指标的完成值填 达成 / 部分达成 / 未达成。", header)
-    _band(ws, 2, 0, len(t.columns) - 1, "预算执行率指标", fmt.section)
+    last = len(t.columns_in(version)) - 1
+    note = ("预算执行率指标单独填写（默认 10 分，得分 = 执行率 × 10，最高 10 分）；其余指标每行一个，"
+            "可插入或删除行。定性指标的完成值填 达成 / 部分达成 / 未达成。")
+    if version >= 2:
+        note = ("预算执行率指标单独填写（默认 10 分，得分 = 执行率 × 10，最高 10 分）；"
+                "其余指标每行一个，可插入或删除行。一级指标：产出 / 效益 / 满意度，成本指标可单列为一级。"
+                "指标值可写作 ≥18个、≤1%；定性指标的完成值填 " + " / ".join(S.OFFICIAL_LEVELS) + "。")
+    _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}", note, header, version)
+    _band(ws, 2, 0, last, "预算执行率指标", fmt.section)
     for i, f in enumerate(S.BUDGET_INDICATOR):
         row = 3 + i
         ws.merge_range(row, 0, row, 2, f.label, fmt.label_req)
@@ -334,17 +357,27 @@ def _indicators(wb: Any, fmt: _Formats) -> None:
         ws.write_string(row, 4, _help_text(f), fmt.help)
         ws.data_validation(row, 3, row, 3, _validation(f.kind, (), f.label, f.help))
         wb.define_name(f.name, _abs(ws.name, row, 3))
-    _band(ws, header - 1, 0, len(t.columns) - 1, "绩效指标", fmt.section)
+    _band(ws, header - 1, 0, last, "绩效指标", fmt.section)
 
 
-def _instructions(ws: Any, fmt: _Formats) -> None:
+def _goals(wb: Any, fmt: _Formats, version: int) -> None:
+    t = S.GOAL_TABLE
+    ws = wb.add_worksheet(t.sheet)
+    _table_sheet(ws, fmt, t, f"{S.TEMPLATE_TITLE} · {t.title}",
+                 "每条年度总体目标一行，可插入或删除行：左栏填年初设定的预期目标，右栏对照说明实际完成情况。",
+                 HEADER_ROWS[t.sheet] - 1, version)
+
+
+def _instructions(ws: Any, fmt: _Formats, version: int) -> None:
     widths = (12, 26, 26, 10, 8, 8, 30)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     last = len(widths) - 1
-    _title(ws, fmt, S.TEMPLATE_TITLE, f"模板版本：{S.TEMPLATE_VERSION}（{S.TEMPLATE_ID}）", last)
-    steps = (
-        "1. 依次填写“基本信息”“收支情况”“项目支出”“绩效指标”“评价结论”五张工作表，只在浅黄色单元格中填写。",
+    _title(ws, fmt, S.TEMPLATE_TITLE, f"模板版本：{version}（{S.TEMPLATE_ID}）", last)
+    sheets = "“" + "”“".join(S.SHEET_ORDERS[version][1:]) + "”"
+    counts = "五六七八"[len(S.SHEET_ORDERS[version]) - 6]
+    steps: tuple[str, ...] = (
+        f"1. 依次填写{sheets}{counts}张工作表，只在浅黄色单元格中填写。",
         "2. 金额单位为万元，保留两位小数；人数、个数填整数；执行率等百分比可直接输入 89.41%。",
         "3. 合计数（收入合计、支出合计、编制合计、项目合计等）请手工填写，审核时会与明细核对。",
         "4. “项目支出”“绩效指标”可插入或删除行；不要改动表头文字。",
@@ -352,6 +385,13 @@ def _instructions(ws: Any, fmt: _Formats) -> None:
         "6. 用 Excel、WPS 或 LibreOffice 填写均可，请保存为 .xlsx 格式后提交。",
         "7. 其他系统批量填报时，可按下表的“定义名称”写入对应单元格。",
     )
+    if version >= 2:
+        steps += (
+            "8. 按财政部和省级自评表的写法填写即可：指标值写作“≥18个”“≤1%”时，符号和单位会被识别；"
+            "定性指标的完成值填“达成年度指标”“部分达成年度指标并具有一定效果”“未达成年度指标且效果较差”（或简写“达成”等）。",
+            "9. 全年预算数与年初预算数不同的（年中追加或调减），在“调整原因”中说明；"
+            "指标值年中调整的，填“调整后指标值”，计分按调整后的指标值。",
+        )
     row = 2
     for text in steps:
         ws.write_string(row, 0, text, fmt.note)
@@ -361,7 +401,7 @@ def _instructions(ws: Any, fmt: _Formats) -> None:
     for c, h in enumerate(("工作表", "项目", "定义名称", "类型", "单位", "必填", "可选项 / 说明")):
         ws.write_string(row, c, h, fmt.header)
     ws.repeat_rows(row)
-    for d in S.name_table():
+    for d in S.name_table(version):
         row += 1
         for c, text in enumerate((d.sheet, d.label, d.name, d.kind, d.unit,
                                   "是" if d.required else "否", " / ".join(d.choices))):
@@ -372,12 +412,12 @@ def _instructions(ws: Any, fmt: _Formats) -> None:
     ws.protect("", PROTECT)
 
 
-def _meta(wb: Any, fmt: _Formats) -> None:
+def _meta(wb: Any, fmt: _Formats, version: int) -> None:
     ws = wb.add_worksheet(S.META_SHEET)
     ws.write_string(0, 0, "template_id")
     ws.write_string(0, 1, S.TEMPLATE_ID)
     ws.write_string(1, 0, "template_version")
-    ws.write_number(1, 1, S.TEMPLATE_VERSION)
+    ws.write_number(1, 1, version)
     wb.define_name("template_id", f"='{S.META_SHEET}'!$B$1")
     wb.define_name("template_version", f"='{S.META_SHEET}'!$B$2")
     ws.protect("", PROTECT)

@@ -14,8 +14,15 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
-from .model import Parse, Scalar, as_decimal
-from .schema import QUALITATIVE_LEVELS, Kind
+from .model import Parse, Scalar, Value, as_decimal
+from .schema import (
+    CHOICE_WORDS,
+    QUALITATIVE_WORDS,
+    UNIT_SYNONYMS,
+    VALUE_PREFIXES,
+    VALUE_SUFFIXES,
+    Kind,
+)
 
 NOT_FILLED = frozenset({"", "-", "--", "—", "——", "–", "/", "无", "n/a", "na", "\\", "空", "—/—"})
 
@@ -182,6 +189,9 @@ def parse_text(raw: Any) -> Parsed:
     return Parsed(str(raw), Parse.OK)
 
 
+_POINTS = re.compile(r"^(.*指标)\(\d+(?:\.\d+)?分\)$")  # 产出指标（50分）, as the forms print a level
+
+
 def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
@@ -190,25 +200,132 @@ def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     for choice in choices:
         if t == normalize_label(choice):
             return Parsed(choice, Parse.OK)
-    aliases = {">=": "≥", "<=": "≤", "≧": "≥", "≦": "≤", "＝": "="}
-    if t in aliases and aliases[t] in choices:
-        return Parsed(aliases[t], Parse.NORMALIZED, f"按“{aliases[t]}”")
+    word = CHOICE_WORDS.get(t)
+    if word is not None and word in choices:  # >=, 正向指标, 定性指标 for 指标性质; 优秀 for 优
+        return Parsed(word, Parse.NORMALIZED, f"按“{word}”")
+    points = _POINTS.match(t)
+    if points and points.group(1) in choices:  # 产出指标（50分）: the forms print the points
+        return Parsed(points.group(1), Parse.OK, f"按“{points.group(1)}”")
     for choice in choices:  # 数量 for 数量指标
         if choice.endswith("指标") and t == normalize_label(choice[:-2]):
             return Parsed(choice, Parse.NORMALIZED, f"按“{choice}”")
     return Parsed(text.strip(), Parse.INVALID, "不在可选项中")
 
 
+def _bare(text: str) -> str:
+    """Width, spaces and punctuation ignored: how level words are compared."""
+    return re.sub(r"[\s,.;:!?、，。；：！？\"'“”‘’()（）]", "", unicodedata.normalize("NFKC", text))
+
+
+def qualitative_level(text: Any) -> str | None:
+    """达成 / 部分达成 / 未达成 for the official long and short forms
+    (``"部分达成年度指标并具有一定效果"`` -> ``"部分达成"``); None for any other words."""
+    return QUALITATIVE_WORDS.get(_bare(text)) if isinstance(text, str) else None
+
+
+def normalize_unit(unit: str) -> str:
+    """One spelling per unit: ``"百分比"``, ``"％"`` -> ``"%"``; width and spaces ignored."""
+    u = normalize_text(unit)
+    return UNIT_SYNONYMS.get(u, u).lower()
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a 指标值 / 完成值 written as text says: ``"≥18个"`` -> ≥, 18, 个."""
+
+    number: Decimal
+    op: str | None = None  # ≥ ≤ =, or None when none is written
+    strict: bool = False  # written > or <: scored as ≥ / ≤
+    unit: str | None = None  # normalised (百分比 -> %); "" none written; None not a unit
+    written_op: str = ""  # the operator as written: ≥, 不低于, 以上 …
+
+
+_LEADING_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
+_UNIT_TEXT = re.compile(r"^[^\d+\-=<>≥≤]{1,4}$")  # 个, 万元, 人次, 个工作日
+
+
+def split_measure(text: str) -> Measure | None:
+    """``[operator] number [unit] [以上 / 以内 …]`` -> :class:`Measure`; None when the text is not
+    a number so written (words, a level, a number buried in a sentence)."""
+    t = normalize_text(text).replace("−", "-")
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)  # 1,200
+    op, strict, written = None, False, ""
+    for word, nature, is_strict in VALUE_PREFIXES:
+        if t.startswith(word):
+            op, strict, written, t = nature, is_strict, word, t[len(word):]
+            break
+    percent_first = t.startswith("百分之")  # 百分之95
+    if percent_first:
+        t = t[3:]
+    m = _LEADING_NUMBER.match(t)
+    if not m:
+        return None
+    try:
+        number = Decimal(m.group(1))
+    except InvalidOperation:
+        return None
+    rest = m.group(2)
+    for word, nature in VALUE_SUFFIXES:
+        if rest.endswith(word):
+            if op is not None and op != nature:
+                return None  # ≥95%以下: contradicts itself
+            op, written, rest = nature, written or word, rest[: -len(word)]
+            break
+    unit: str | None = "%" if percent_first and not rest else normalize_unit(rest) if rest else ""
+    if rest and not _UNIT_TEXT.match(rest):
+        unit = None  # "18个月内完成": not a unit
+    return Measure(number, op, strict, unit, written)
+
+
+def measure_of(raw: Any, number_format: str = "General") -> Measure | None:
+    """The :class:`Measure` of a raw 指标值 / 完成值 cell: text as written, a number with its
+    percent format (95% typed into a cell reads as 95, unit %); None for words and blanks."""
+    if isinstance(raw, bool) or is_not_filled(raw):
+        return None
+    if isinstance(raw, (int, float)):
+        number = decimal_from_float(raw) if isinstance(raw, float) else Decimal(raw)
+        percent = "%" in (number_format or "")
+        return Measure(number * 100 if percent else number, unit="%" if percent else "")
+    if isinstance(raw, str) and qualitative_level(raw) is None:
+        return split_measure(raw)
+    return None
+
+
+def measure_of_value(v: Value) -> Measure | None:
+    """The :class:`Measure` of a read 指标值 / 完成值: as written when it was text; a number cell
+    shown as a percent (read as 95 from 0.95) has the unit %. None for words and levels."""
+    if isinstance(v.raw, str):
+        return measure_of(v.raw) if isinstance(v.value, Decimal) else None
+    number = v.value
+    if not isinstance(number, Decimal) or isinstance(v.raw, bool) \
+            or not isinstance(v.raw, (int, float)):
+        return None
+    raw = decimal_from_float(v.raw) if isinstance(v.raw, float) else Decimal(v.raw)
+    return Measure(number, unit="%" if number != raw else "")
+
+
 def parse_measure(raw: Any, number_format: str = "General") -> Parsed:
-    """An indicator's 指标值 / 完成值: a number, or one of the 定性 levels."""
+    """An indicator's 指标值 / 完成值: a number (with the operator and unit the forms write in it:
+    ``"≥18个"``, ``"≤1%"``, ``"不低于95%"``), one of the 定性 levels in its official long or
+    short form, or words (a 定性 target)."""
     if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
     if isinstance(raw, str):
-        level = normalize_label(raw)
-        if level in QUALITATIVE_LEVELS:
+        level = qualitative_level(raw)
+        if level is not None:
             return Parsed(level, Parse.OK)
-        if _text_number(raw) is None:
+        m = split_measure(raw)
+        if m is None:
+            if _text_number(raw) is not None:  # (12.50), 1.2e3: a number all the same
+                return parse_number(raw, Kind.MEASURE, number_format)
             return Parsed(raw.strip(), Parse.OK)  # a 定性 target described in words
+        note = f"按 {m.number.normalize():f}"
+        if m.strict:
+            note += f"（“{m.written_op}”按“{m.op}”计分）"
+        # written the forms' way (≥18个, 26次, 95%): taken as it is; anything else is noted (F003)
+        official = (m.op is not None or m.unit) and m.unit is not None and not m.strict \
+            and normalize_text(raw) == raw.strip()
+        return _finish(m.number, Kind.MEASURE, Parse.OK if official else Parse.NORMALIZED, note)
     return parse_number(raw, Kind.MEASURE, number_format)
 
 

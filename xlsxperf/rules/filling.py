@@ -8,8 +8,8 @@ from statistics import median
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..model import Finding, Parse, Severity, Value
-from ..values import normalize_text
+from ..model import Finding, Parse, Row, Severity, Value
+from ..values import measure_of_value, normalize_text, normalize_unit
 from .registry import make, rule
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ EMPTY_WORDS = frozenset({"无", "暂无", "没有", "无问题", "不存在问�
 def required_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：必填项目为空（或只填了“—”“/”等占位符），或者在工作簿中既找不到它的定义名称也找不到它的标签；
-    项目支出表、绩效指标表的数据行缺少必填列，或两张表一行也没有填写。
+    项目支出表、绩效指标表的数据行缺少必填列，或两张表一行也没有填写；年度总体目标表（第 2 版模板）
+    填了预期目标而没有填实际完成情况。
     为什么：缺项会使合计核对和评分无从计算，审核结论不完整。
     示例：“收入合计”留空；项目支出表中某个项目没有填写“全年执行数”。
     """
@@ -43,7 +44,9 @@ def required_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
                        label=f"{f.label}（定义名称 {f.name} 和标签“{f.label}”均未找到）")
         else:
             yield make("F001", at=v, label=f.label)
-    for table, data in ((S.PROJECT_TABLE, sub.projects), (S.INDICATOR_TABLE, sub.indicators)):
+    for table, data in sub.tables():
+        if data.header_row is None and table.min_rows == 0:
+            continue  # an optional table (年度总体目标, since v2) not in this workbook
         if data.header_row is None:
             labels = "、".join(c.label for c in table.columns[:4])
             yield make("F001", sheet=table.sheet, label=f"{table.sheet}表的表头（{labels}…）")
@@ -83,7 +86,7 @@ def not_a_number(sub: Submission, ctx: Context) -> Iterable[Finding]:
             yield make("F002", at=v, actual=v.raw, note=f"（{v.note}）" if v.note else "")
     for row in sub.indicators.rows:
         if row.get("nature") in S.QUANTITATIVE:
-            for key in ("target", "actual"):
+            for key in ("target", "actual", "target_adjusted"):
                 v = row[key]
                 if isinstance(v.value, str) or v.parse == Parse.INVALID:
                     label = S.INDICATOR_TABLE.column(key).label
@@ -169,7 +172,8 @@ def placeholder_text(sub: Submission, ctx: Context) -> Iterable[Finding]:
 def invalid_choice(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：下拉选择项目填了列表以外的内容；二级指标与一级指标不对应；定性指标的完成值不是
-    达成 / 部分达成 / 未达成。
+    达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差（或简写 达成 / 部分达成 /
+    未达成，“预期指标”的写法也认）。“完成”“好”等词不是等级，不能据此判断是否达成，按本项报告而不推断。
     为什么：项目类别、指标层级和性质决定了统计口径和评分公式，填错会使计算结果失真。
     示例：项目类别填了“专项类”；产出指标下填了“经济效益指标”；定性指标完成值填了“良好”。
     """
@@ -186,7 +190,8 @@ def invalid_choice(sub: Submission, ctx: Context) -> Iterable[Finding]:
         qualitative = row.get("nature") == S.Nature.QUALITATIVE
         if qualitative and actual.filled and actual.value not in S.QUALITATIVE_LEVELS:
             yield make("F007", at=actual, actual=actual.raw, label="定性指标完成值",
-                       expected=" / ".join(S.QUALITATIVE_LEVELS))
+                       expected=" / ".join(S.OFFICIAL_LEVELS)
+                       + "（或 " + " / ".join(S.QUALITATIVE_LEVELS) + "）")
 
 
 @rule("F008", "invalid-year-or-date", E, "年度或日期无效",
@@ -217,3 +222,142 @@ def invalid_year_or_date(sub: Submission, ctx: Context) -> Iterable[Finding]:
 
 def _paren(note: str) -> str:
     return f"（{note}）" if note else ""
+
+
+# -- the official forms' way of writing an indicator: operators and units inside the values -----
+
+MEASURES = ("target", "actual", "target_adjusted")  # the cells that may carry ≥ and a unit
+
+
+def _label(row: Row, key: str) -> str:
+    name = row.text("name")
+    column = S.INDICATOR_TABLE.column(key).label
+    return f"“{name}”的{column}" if name else f"第 {row.number} 行指标的{column}"
+
+
+@rule("F009", "operator-conflict", W, "指标值中的符号与指标性质不一致",
+      "{label}：{problem}",
+      "{label_en}: {problem_en}")
+def operator_conflict(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：指标值按自评表的写法带了符号（≥18个、≤1%、不低于95%、95%以上），而指标性质填的是另一个方向，
+    或填了“定性”；指标性质只写了“定量”，指标值中又没有 ≥ / ≤ / =，无法确定计分方向。
+    指标性质留空时按指标值中的符号确定，写“定量”时也按指标值中的符号确定，都不报此项。
+    为什么：指标性质决定计分公式（≥ 按完成比例计分，≤ 超出即扣分），两处矛盾时得分取决于哪一处对；
+    计分按指标性质，请核对。
+    示例：指标性质“≥”，指标值“≤1%”；指标性质“定量”，指标值“95%”。
+    """
+    for row in sub.indicators.rows:
+        nature = row["nature"]
+        declared = nature.value if nature.raw is not None else None
+        if nature.value is None and isinstance(nature.raw, str) \
+                and normalize_text(nature.raw) in S.QUANTITATIVE_WORDS:
+            target = row["target"]
+            yield make("F009", at=nature, actual=nature.raw, expected="≥ / ≤ / =",
+                       label=_label(row, "nature"),
+                       problem=f"只写了“{nature.raw}”，指标值“{target.raw}”中也没有 ≥ / ≤ / =，无法确定计分方向",
+                       label_en=f"row {row.number}",
+                       problem_en="'定量' without ≥ / ≤ / = anywhere: the scoring direction is unknown")
+            continue
+        if declared not in S.NATURES:
+            continue
+        for key in MEASURES:
+            m = measure_of_value(row[key]) if key != "actual" else None
+            if m is None or m.op is None or m.op == declared:
+                continue
+            yield make("F009", at=row[key], actual=row[key].raw, expected=declared,
+                       label=_label(row, key),
+                       problem=f"写作“{row[key].raw}”（{m.op}），指标性质却为“{declared}”，按指标性质计分",
+                       label_en=f"row {row.number}",
+                       problem_en=f"written '{row[key].raw}' ({m.op}) but the nature is '{declared}'")
+
+
+@rule("F010", "unit-mismatch", W, "指标值的单位与度量单位不一致",
+      "{label}写作“{actual}”，单位“{unit}”与{other}“{expected}”不一致",
+      "{label_en}: '{actual}' has the unit '{unit}', not the '{expected}' of {other_en}")
+def unit_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：指标值、完成值中写了单位（18个、28.8万元、95%），与度量单位不同；没有填度量单位时，
+    指标值与完成值的单位不同。同一单位的不同写法（% 与 百分比）视为相同。
+    为什么：单位不同，完成值与指标值就不能直接相比，完成率和得分都会算错；常见于把“万元”写进以“%”计的指标。
+    示例：度量单位“%”，指标值“28.8万元”；指标值“≥18个”，完成值“18项”。
+    """
+    for row in sub.indicators.rows:
+        unit = row["unit"]
+        declared = unit.value if unit.raw is not None and isinstance(unit.value, str) else None
+        written = {k: m.unit for k in MEASURES
+                   if (m := measure_of_value(row[k])) is not None and m.unit}
+        for key, u in written.items():
+            if declared is not None and normalize_unit(declared) != u:
+                yield make("F010", at=row[key], actual=row[key].raw, expected=declared, unit=u,
+                           label=_label(row, key), other="度量单位", other_en="度量单位",
+                           label_en=f"row {row.number}")
+        if declared is None and "target" in written and "actual" in written \
+                and written["target"] != written["actual"]:
+            yield make("F010", at=row["actual"], actual=row["actual"].raw,
+                       expected=written["target"], unit=written["actual"],
+                       label=_label(row, "actual"), other="指标值的单位", other_en="the target",
+                       label_en=f"row {row.number}")
+
+
+@rule("F011", "unit-missing", W, "定量指标没有度量单位",
+      "{label}为数值 {actual}，没有度量单位",
+      "{label_en}: the numeric target {actual} has no unit")
+def unit_missing(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：定量指标（≥ / ≤ / =）的指标值是数字，而度量单位没有填，指标值和完成值中也没有写单位。
+    定性指标不检查。
+    为什么：没有单位的数字无从判断口径（个还是项、万元还是元、% 还是分），完成情况无法核对。
+    示例：“培训人次”指标值 500，度量单位为空。
+    """
+    for row in sub.indicators.rows:
+        unit = row["unit"]
+        if row.get("nature") not in S.QUANTITATIVE or unit.filled:
+            continue
+        target = row["target"]
+        if not isinstance(target.value, Decimal):
+            continue
+        measures = [measure_of_value(row[k]) for k in MEASURES]
+        if any(m is not None and m.unit != "" for m in measures):
+            continue  # a unit written in a value, or text that is not a plain unit
+        yield make("F011", at=unit if unit.cell else target, actual=target.raw,
+                   label=_label(row, "target"), label_en=f"row {row.number}")
+
+
+def _text_values(sub: Submission, key: str) -> list[tuple[str, Value]]:
+    """(label, value) of every cell a length limit ``key`` applies to: a field, or
+    ``table.column`` for each row of a table."""
+    if "." not in key:
+        f = S.FIELDS.get(key)
+        return [(f.label, sub[key])] if f else []
+    table_key, column = key.split(".", 1)
+    out = []
+    for table, data in sub.tables():
+        if table.key == table_key:
+            label = table.column(column).label
+            out += [(f"{table.sheet}第 {row.number} 行“{label}”", row[column]) for row in data.rows]
+    return out
+
+
+def text_length(text: str) -> int:
+    """Characters as the forms count 字: every character but spaces and line breaks."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+@rule("F012", "text-too-long", I, "文字超过规定字数",
+      "“{label}”共 {actual} 字，超过{profile}规定的 {expected} 字",
+      "'{label}' has {actual} characters, more than the {expected} the profile allows")
+def text_too_long(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：文字项目超过评分口径规定的字数（空格、换行不计）。字数上限在口径文件的 [lengths] 中设置；
+    全国口径不设上限，四川口径按其自评表的印制说明：执行率未达 90% 的原因、年度目标完成情况 100 字以内，
+    评价结论、存在问题、改进措施 200 字以内。
+    为什么：按表格要求的篇幅填写，才能完整录入省级绩效管理系统并原样公开。
+    示例：按四川口径，“存在问题”写了 260 字。
+    """
+    profile = ctx.config.profile
+    for key, limit in profile.lengths:
+        for label, v in _text_values(sub, key):
+            if isinstance(v.value, str) and text_length(v.value) > limit:
+                yield make("F012", at=v, actual=text_length(v.value), expected=limit, label=label,
+                           profile=profile.title)

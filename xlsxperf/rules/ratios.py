@@ -1,5 +1,5 @@
-"""Ratio rules (R): budget execution rates, typed and computed, on the 预算执行 table and on
-every project."""
+"""Ratio rules (R): budget execution rates, typed and computed, and budget adjustments, on the
+预算执行 table and on every project."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..model import Finding, Severity, Value
+from ..model import MISSING, Finding, Severity, Value
 from .registry import make, rule
 from .sums import half_unit, number
 
@@ -31,15 +31,20 @@ class Line:
     actual: Value
     rate: Value
     reason: Value
+    initial: Value = MISSING
+    adjust_reason: Value = MISSING  # 调整原因 (template v2); MISSING in a v1 workbook
+    key: str = ""  # the 预算执行 row (basic, project, total); "" for a project
 
 
 def lines(sub: Submission) -> list[Line]:
     out = [Line(f"预算执行表·{label}", sub[f"exec_{key}_budget"], sub[f"exec_{key}_actual"],
-                sub[f"exec_{key}_rate"], sub[f"exec_{key}_reason"])
+                sub[f"exec_{key}_rate"], sub[f"exec_{key}_reason"], sub[f"exec_{key}_initial"],
+                sub[f"exec_{key}_adjust_reason"], key)
            for key, label in S.EXECUTION.rows]
     for row in sub.projects.rows:
         name = row.get("name") if isinstance(row.get("name"), str) else f"第 {row.number} 行"
-        out.append(Line(f"项目“{name}”", row["budget"], row["actual"], row["rate"], row["reason"]))
+        out.append(Line(f"项目“{name}”", row["budget"], row["actual"], row["rate"], row["reason"],
+                        row["initial"], row["adjust_reason"]))
     return out
 
 
@@ -119,3 +124,40 @@ def zero_budget(sub: Submission, ctx: Context) -> Iterable[Finding]:
         budget, actual = number(line.budget), number(line.actual)
         if budget is not None and budget == 0 and actual is not None and actual > 0:
             yield make("R004", at=line.budget, actual=actual, expected=0, label=line.label)
+
+
+@rule("R005", "adjustment-no-reason", W, "预算调整未说明原因",
+      "{label}年初预算数 {initial} 万元，全年预算数 {actual} 万元，{change}，未填写调整原因",
+      "{label}: the budget went from {initial} to {actual} ({change_en}) and no reason is given")
+def adjustment_no_reason(sub: Submission, ctx: Context) -> Iterable[Finding]:
+    """
+    是什么：全年预算数（调整后）与年初预算数相差超过年初预算数的规定比例（thresholds.adjust_reason_pct，
+    全国口径 10%，四川口径 0 即任何调整），或年初预算为 0 而全年有预算，“调整原因”却为空。
+    预算执行表基本支出、项目支出两行的调整原因也可以写在合计行。只检查有“调整原因”栏的填报表（第 2 版模板起）。
+    为什么：年中追加或调减预算要单独说明原因（四川自评表的填表说明）；大幅调整而不说明，
+    执行率和目标完成情况都无从判断。
+    示例：项目“普查工作经费”年初预算 50.00 万元，全年预算 64.00 万元（调增 28%），调整原因为空。
+    """
+    threshold = ctx.config.thresholds.adjust_reason_pct
+    tol = 2 * half_unit(S.Kind.AMOUNT)
+    on_total = sub["exec_total_adjust_reason"].filled
+    for line in lines(sub):
+        initial, budget = number(line.initial), number(line.budget)
+        if line.key == "total" or line.adjust_reason.cell is None or line.adjust_reason.filled \
+                or initial is None or budget is None or abs(budget - initial) <= tol:
+            continue
+        if line.key and on_total:
+            continue
+        change = budget - initial
+        word, word_en = ("调增", "up") if change > 0 else ("调减", "down")
+        if initial > 0:
+            share = abs(change) / initial * HUNDRED
+            if share <= threshold:
+                continue
+            shown = share.quantize(Decimal("0.01"))
+            text = f"{word} {abs(change)} 万元（{shown}%，超过 {threshold}%）"
+        else:
+            text, shown = f"{word} {abs(change)} 万元（年初预算为 0）", None
+        yield make("R005", at=line.adjust_reason, actual=budget, expected=initial, initial=initial,
+                   label=line.label, change=text, change_en=f"{word_en} {abs(change)}"
+                   + (f", {shown}%" if shown is not None else ""))

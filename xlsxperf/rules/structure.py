@@ -44,11 +44,12 @@ declare(
 
 declare(
     "S003", "template-version", W, "模板版本不符",
-    "模板版本为 {actual}，本工具按版本 {expected} 读取，请使用最新模板",
-    "Template version {actual}; this tool reads version {expected}",
+    "模板版本为 {actual}，不是本工具支持的版本（{known}），按表格格式识别为版本 {expected} 读取，请使用最新模板",
+    "Template version {actual} is not one this tool knows ({known}); read as version {expected}",
     """
-    是什么：_meta 工作表中的模板版本与本工具支持的版本不同，或找不到版本号。
-    为什么：不同版本的模板项目可能不同，按新版规则读取旧表可能漏项或错位。
+    是什么：_meta 工作表中的模板版本不是本工具支持的版本（第 1 版、第 2 版），或找不到版本号。
+    第 1 版和第 2 版的填报表都按各自的格式读取，不报此项。
+    为什么：不同版本的模板项目可能不同，版本不明时只能按表格格式推断，可能漏项或错位。
     示例：用去年下发的第 0 版模板填报，或删除了隐藏的 _meta 工作表。
     """,
 )

@@ -417,3 +417,49 @@ def test_output_name() -> None:
     long = named("很长的单位名称" * 60, 2022)
     assert len(long.encode("utf-8")) <= 180 and long.endswith("_评价结果.xlsx")
     assert long.startswith("2022_很长的单位名称")
+
+
+@pytest.mark.libreoffice
+def test_adjusted_targets_and_profile_bands_recompute_to_cached_values(
+        libreoffice: Any, tmp_path: Path, clean_data: tuple) -> None:
+    """Template v2: an indicator scored against its 调整后指标值, and a profile whose 定性 bands
+    are not the defaults; the score formulas must use what the computation used."""
+    from xlsxperf import load_config
+
+    fields, projects, indicators = clean_data
+    indicators = [dict(i) for i in indicators]
+    quantitative = next(i for i in indicators if i["nature"] == "≥")
+    quantitative["target_adjusted"] = quantitative["actual"] * 2  # half way: a partial score
+    profile = tmp_path / "bands.toml"
+    profile.write_text('name = "bands"\n[qualitative]\n"达成" = 70\n"部分达成" = 40\n', encoding="utf-8")
+    conf = tmp_path / "xlsxperf.toml"
+    conf.write_text(f'profile = "{profile.as_posix()}"\n', encoding="utf-8")
+    config = load_config(conf)
+    path = fill_workbook(tmp_path / "v2.xlsx", fields, projects, indicators, version=2)
+    ev = evaluate(path, config)
+    row = next(i for i in ev.indicators if i.name == quantitative["name"])
+    assert row.target == quantitative["actual"] * 2 and row.score_computed < row.weight
+    out = write_evaluation(ev, tmp_path / "out.xlsx", config)
+    ours = formula_cells(out)
+    again = load(libreoffice.convert(out, "xlsx", tmp_path / "re", recalc=True), data_only=True)
+    wrong = [(sheet, ref, formula, cached, again[sheet][ref].value)
+             for sheet, ref, cached, formula in ours if not same(cached, again[sheet][ref].value)]
+    assert wrong == []
+
+
+def test_v2_goals_are_echoed_at_their_own_cells(tmp_path: Path) -> None:
+    from conftest import SAMPLES
+
+    ev = evaluate(SAMPLES / "2022_市中区经济合作局_v2.xlsx")
+    goals = ev.submission.annual_goals
+    assert goals.rows, "the v2 seed sample fills 年度总体目标"
+    out = write_evaluation(ev, tmp_path / "v2.xlsx")
+    wb = load(out)
+    echo = wb[f"{goals.sheet}(原表)"]
+    for row in goals.rows:
+        for key, value in row.values.items():
+            if isinstance(value.value, str) and value.cell is not None:
+                assert echo[value.cell.ref].value == value.value, (key, value.cell)
+    assert ev.submission.template_version == 2
+    overview = [c.value for r in wb["评价总览"].iter_rows() for c in r if isinstance(c.value, str)]
+    assert "第 2 版" in overview and not any("当前" in v for v in overview)

@@ -46,8 +46,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .common_indicators import Scheme, parse_scheme
 from . import schema as S
+from .common_indicators import Scheme, parse_scheme
 from .model import Severity
 from .schema import LEVEL1, QUALITATIVE_LEVELS
 from .scoring import Bands, bands_from_floors

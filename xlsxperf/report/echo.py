@@ -215,7 +215,7 @@ class Echo:
         sub = self.sub
         for source in S.SHEET_ORDER[1:]:  # the template's sheets first, in its order
             if any(v.cell and v.cell.sheet == source for v in sub.fields.values()) or \
-                    source in (sub.projects.sheet, sub.indicators.sheet):
+                    any(data.sheet == source and data.header_row for _, data in sub.tables()):
                 self.sheet(source)
         for source in finding_sheets:  # a sheet holding no value read, but a finding's cell
             self.sheet(source)
@@ -227,7 +227,7 @@ class Echo:
                 if entry.kind != Kind.LONGTEXT and isinstance(entry.value, str):
                     width = min(TEXT_MAX_WIDTH, max(width, text_units(entry.value) + 2))
                 self._place(v.cell, entry, f.kind, width)
-        for table, data in ((S.PROJECT_TABLE, sub.projects), (S.INDICATOR_TABLE, sub.indicators)):
+        for table, data in sub.tables():
             self._table(table, data)
         self._field_labels()
         self._titles()
@@ -372,8 +372,7 @@ class Echo:
             es.offer((0, 0), Entry("title", f"{es.source}（填报表原始数据）"))
             es.offer((1, 0), Entry("note", "单元格位置与填报表一致；绿色为计算值（公式），"
                                         "有问题的单元格按级别着色并附批注。"))
-            for table, data in ((S.PROJECT_TABLE, self.sub.projects),
-                                (S.INDICATOR_TABLE, self.sub.indicators)):
+            for table, data in self.sub.tables():
                 if data.sheet == es.source and data.header_row and data.header_row > 1:
                     es.offer((data.header_row - 2, 0), Entry("section", table.title))
 
@@ -420,14 +419,16 @@ class Echo:
         col = data.columns
         for ind in self.calc.indicators:
             r = ind.row.number
-            t, a, w, s = (f"{col[k]}{r}" for k in ("target", "actual", "weight", "score"))
+            a, w, s = (f"{col[k]}{r}" for k in ("actual", "weight", "score"))
+            adjusted = "target_adjusted" in col and isinstance(ind.row.measure("target_adjusted"), Decimal)
+            t = f"{col['target_adjusted' if adjusted else 'target']}{r}"  # what was scored against
             if ind.completion_pct is not None:
                 f = X.completion(ind.nature, t, a)
                 if f:
                     es.put((r - 1, done_col), Entry("formula", cached(ind.completion_pct, "%"),
                                                     formula=f, unit="%"))
             if ind.score_computed is not None:
-                f = X.indicator_score(ind.nature, t, a, w, s)
+                f = X.indicator_score(ind.nature, t, a, w, s, self.calc.bands)
                 if f:
                     es.put((r - 1, score_col), Entry("formula", float(ind.score_computed),
                                                      formula=f, unit="分"))

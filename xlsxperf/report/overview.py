@@ -158,8 +158,9 @@ def _basics(book: Book, page: Page) -> None:
     ev, st, ws = book.ev, book.st, page.ws
     sub = ev.submission
     page.heading(book, "基本信息")
-    version = (f"{sub.template_version}（当前 {S.TEMPLATE_VERSION}）"
-               if sub.template_version is not None else "—")
+    version = ("—" if sub.template_version is None else f"第 {sub.template_version} 版"
+               if sub.template_version in S.TEMPLATE_VERSIONS else
+               f"{sub.template_version}（本工具支持第 {' / '.join(map(str, S.TEMPLATE_VERSIONS))} 版）")
     pairs = (
         ("单位名称", sub.unit_name or "—", "评价年度", str(sub.year) if sub.year is not None else "—"),
         ("填报表文件", Path(ev.path).name, "模板版本", version),

@@ -519,8 +519,15 @@ def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None 
     jobs = max(1, jobs or os.cpu_count() or 1)
     try:
         with Lease(outdir, lock_wait) as lease:
-            return _Run([Path(p) for p in paths], outdir, config, jobs, observer, settle, allow_empty,
-                        truncated_window, stop if stop is not None else Stop(), lease).go()
+            try:
+                return _Run([Path(p) for p in paths], outdir, config, jobs, observer, settle,
+                            allow_empty, truncated_window, stop if stop is not None else Stop(),
+                            lease).go()
+            except BaseException:
+                # Stopped early (disk full, a signal, …): evaluations still in flight were written
+                # under temporary names; none of them may outlive the run.
+                clean_leftovers(outdir)
+                raise
     except (BatchError, Interrupted):
         raise
     except Exception as e:

@@ -341,10 +341,11 @@ class Echo:
             (r, c), source = min(cells, key=lambda pc: pc[0][1])
             self.sheets[source].offer((r, c - 1), Entry("label", labels[rkey]), FORM_WIDTHS[0])
         for col in S.EXECUTION.columns:
-            cells = [(_pos(v.cell.ref), v.cell.sheet) for rkey, _ in S.EXECUTION.rows
-                     for v in [sub[f"exec_{rkey}_{col.key}"]] if v.cell and _pos(v.cell.ref)]
+            cells = [(pos, v.cell.sheet) for rkey, _ in S.EXECUTION.rows
+                     for v in [sub[f"exec_{rkey}_{col.key}"]] if v.cell
+                     for pos in [_pos(v.cell.ref)] if pos is not None]
             if cells:
-                (r, c), source = min(cells)  # type: ignore[type-var]
+                (r, c), source = min(cells)
                 tops[col.key] = ((r, c), source)
                 self.sheets[source].offer((r - 1, c), Entry("header", col.label), col.width)
         if tops:

@@ -139,9 +139,9 @@ def basic_section(sub: Submission, calc: Calc) -> Section:
 
     for number, (name, label) in enumerate((("tasks", "年度主要工作任务"),
                                             ("goals", "部门整体支出绩效目标")), start=3):
-        text = sub.get(name)
-        if isinstance(text, str) and text.strip():
-            paras.append(f"（{'一二三四五六'[number - 1]}）{label}。{_clause(text)}。")
+        given = sub.get(name)
+        if isinstance(given, str) and given.strip():
+            paras.append(f"（{'一二三四五六'[number - 1]}）{label}。{_clause(given)}。")
     return Section("一、部门基本情况", tuple(paras))
 
 
@@ -299,11 +299,10 @@ def projects_section(sub: Submission, calc: Calc,
             text += "，".join(figures) + "。"
         paras.append(f"{number}. {text}")
 
-    low = [p for p in projects if p.execution_rate_pct is not None
+    low = [(p, p.execution_rate_pct) for p in projects if p.execution_rate_pct is not None
            and p.execution_rate_pct < reason_below]
     if low:
-        items = [f"{p.name or f'第 {p.row.number} 行项目'}（{pct_text(p.execution_rate_pct)}）"
-                 for p in low]
+        items = [f"{p.name or f'第 {p.row.number} 行项目'}（{pct_text(rate)}）" for p, rate in low]
         paras.append(f"执行率低于 {trimmed(reason_below)}% 的项目 {len(low)} 个：" + "、".join(items) + "。")
     return Section("三、项目支出执行情况", tuple(paras))
 
@@ -325,16 +324,16 @@ def indicators_section(sub: Submission, calc: Calc) -> Section:
     for ind in inds:
         if not ind.name:
             continue
-        target, actual = ind.row.get("target"), ind.row.get("actual")
-        unit = ind.row.get("unit") if isinstance(ind.row.get("unit"), str) else ""
-        if ind.nature == "定性":
+        target, actual = ind.row.measure("target"), ind.row.measure("actual")
+        unit = ind.row.text("unit") or ""
+        if ind.nature == S.Nature.QUALITATIVE:
             if isinstance(actual, str):
                 goal = f"目标{target}，" if isinstance(target, str) and target else ""
                 lines.append(f"{ind.name}{goal}完成情况为{actual}")
             continue
         if target is None or actual is None:
             continue
-        sign = "不高于" if ind.nature == "≤" else ""
+        sign = "不高于" if ind.nature == S.Nature.AT_MOST else ""
         line = f"{ind.name}目标{sign} {_measure(target, unit)}，完成 {_measure(actual, unit)}"
         if ind.completion_pct is not None:
             line += f"，完成目标的 {pct_text(ind.completion_pct)}"
@@ -368,20 +367,21 @@ def conclusion_section(sub: Submission, calc: Calc) -> Section:
         paras.append(text + "。")
     computed, budget = m.get("score.computed"), m.get("score.budget_computed")
     scores = [i.score_computed for i in calc.indicators]
+    known = [s for s in scores if s is not None]
     parts = []
     if isinstance(budget, Decimal):
         parts.append(f"预算执行率得分 {score_text(budget)} 分")
-    if scores and all(s is not None for s in scores):
-        parts.append(f"绩效指标得分 {score_text(sum(scores, Decimal(0)))} 分")  # type: ignore[arg-type]
+    if scores and len(known) == len(scores):
+        parts.append(f"绩效指标得分 {score_text(sum(known, Decimal(0)))} 分")
     if isinstance(computed, Decimal):
         parts.append(f"计算总分 {score_text(computed)} 分，等级为{m.get('grade.computed')}")
     if parts:
         paras.append("按评分规则复核：" + "，".join(parts) + "。")
     number = 2
     for name, label in (("problems", "存在问题"), ("suggestions", "改进建议")):
-        text = sub.get(name)
-        if isinstance(text, str) and text.strip() and text.strip() != S.PLACEHOLDERS.get(name):
-            paras.append(f"（{'一二三四'[number - 1]}）{label}。{text.strip()}")
+        given = sub.get(name)
+        if isinstance(given, str) and given.strip() and given.strip() != S.PLACEHOLDERS.get(name):
+            paras.append(f"（{'一二三四'[number - 1]}）{label}。{given.strip()}")
             number += 1
     if not paras:
         paras.append("自评得分未填写。")

@@ -39,7 +39,8 @@ class RawCell(NamedTuple):
 
     value: Any
     number_format: str = "General"
-    formula: str | None = None  # the formula text when the cell holds one
+    formula: str | None = None  # "=…" when the cell holds a formula; "=" alone when it
+    # shares another cell's formula and its value was saved (the text is then not needed)
     cached: bool = True  # False: a formula without a cached value
 
 

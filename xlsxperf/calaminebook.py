@@ -14,19 +14,23 @@ cell its text (``#REF!``), a formula cell its saved value.
 Before calamine builds a sheet, the value area the XML pass measured is checked against the
 memory limit (:class:`~xlsxperf.xmlscan.Budget`): calamine keeps a sheet as one dense grid
 from its first to its last value, so two values at A1 and XFD1048576 would ask for hundreds of
-gigabytes. When calamine refuses a file it cannot parse (:class:`Refused`), the reader falls
-back to openpyxl for an ``.xlsx`` (see :func:`xlsxperf.read.read_submission`).
+gigabytes (and a failed allocation in Rust ends the process). Such an ``.xlsx`` sheet, like a
+file calamine cannot parse, raises :class:`Refused`, and the reader reads the file with
+openpyxl, which keeps only the cells there are (see :func:`xlsxperf.read.read_submission`);
+an ``.ods`` over the limit is S005.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .books import EMPTY, Merges, RawCell, merge_map, whole
+from .errors import LimitExceeded
 from .ooxml import Package, SheetScan, name_target, read_package, scan_sheet
 from .xmlscan import Budget
 
@@ -77,20 +81,21 @@ class CalamineBook:
         self._package: Package | None = None
         self._ods: Any = None
         # one read of the file: the XML pass and calamine see the same bytes
-        self._data = Path(path).read_bytes()
+        data = Path(path).read_bytes()
         try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
             if fmt == "ods":
                 from .odf import scan_ods
 
-                self._ods = scan_ods(self._data, self._budget)  # before calamine reads it all
+                self._ods = scan_ods(self._zip, self._budget)  # before calamine reads it all
                 self.epoch: datetime = self._ods.epoch
             else:
-                self._package = read_package(self._data)
+                self._package = read_package(self._zip)
                 self.epoch = self._package.epoch
             from python_calamine import CalamineWorkbook
 
             # by content, not by the file's name (calamine's from_path goes by the suffix)
-            self._wb = CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+            self._wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
             self.sheet_names: list[str] = list(self._wb.sheet_names)
             self._kinds = {m.name: str(m.typ) for m in self._wb.sheets_metadata}
         except Exception as e:
@@ -135,9 +140,11 @@ class CalamineBook:
             if not part:
                 return EMPTY_SHEET
             try:
-                scan = scan_sheet(self._data, part, self._package.formats, name, self._budget)
+                scan = scan_sheet(self._zip, part, self._package.formats, name, self._budget)
             except KeyError:  # the part is not in the package
                 return EMPTY_SHEET
+            except LimitExceeded as e:  # openpyxl keeps only the cells there are
+                raise Refused(e.reason_en) from e
             except Exception as e:
                 _refuse(e)
         else:
@@ -208,8 +215,6 @@ def _refuse(e: Exception) -> NoReturn:
     """Re-raise what the reader handles itself (limits, unsafe XML, memory); anything else
     calamine or the XML pass could not parse becomes :class:`Refused`."""
     from defusedxml import DefusedXmlException
-
-    from .preflight import LimitExceeded
 
     if isinstance(e, (LimitExceeded, DefusedXmlException, MemoryError)):
         raise e

@@ -12,7 +12,6 @@ memory than the limit allows.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -200,12 +199,12 @@ def _formula_text(formula: str) -> str:
     return re.sub(r"^[A-Za-z]+:", "", formula).lstrip("=")
 
 
-def scan_ods(data: bytes, budget: Budget) -> OdsScan:
-    """Read ``content.xml`` of the ``.ods`` package ``data``; refuses (S005) over ``budget``."""
+def scan_ods(zf: zipfile.ZipFile, budget: Budget) -> OdsScan:
+    """Read ``content.xml`` of the ``.ods`` package ``zf``; refuses (S005) over ``budget``."""
     parser = guarded_parser(namespaces=False)
     reader = _Reader(parser, budget)
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(CONTENT) as fh:
+    with zf.open(CONTENT) as fh:
         feed(parser, fh)
     return reader.out

@@ -17,7 +17,6 @@ package is parsed.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
@@ -105,21 +104,20 @@ class Package:
         return next((p for n, p in self.sheets if n == sheet), None)
 
 
-def read_package(data: bytes) -> Package:
-    """The date system, sheets, defined names and number formats of the package ``data``."""
+def read_package(zf: zipfile.ZipFile) -> Package:
+    """The date system, sheets, defined names and number formats of the package ``zf``."""
     pkg = Package()
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        names = set(zf.namelist())
-        sheets = _workbook(zf, pkg)
-        targets = _relationships(zf) if WORKBOOK_RELS in names else {}
-        lowered = {n.lower(): n for n in names}
-        for name, rid in sheets:
-            target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-                posixpath.join("xl", target)) if target else ""
-            pkg.sheets.append((name, lowered.get(part.lower(), part)))
-        if STYLES in names:
-            pkg.formats = _styles(zf)
+    names = set(zf.namelist())
+    sheets = _workbook(zf, pkg)
+    targets = relationships(zf) if WORKBOOK_RELS in names else {}
+    lowered = {n.lower(): n for n in names}
+    for name, rid in sheets:
+        target = targets.get(rid, ("", ""))[1]
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target)) if target else ""
+        pkg.sheets.append((name, lowered.get(part.lower(), part)))
+    if STYLES in names:
+        pkg.formats = _styles(zf)
     return pkg
 
 
@@ -159,19 +157,20 @@ def _workbook(zf: zipfile.ZipFile, pkg: Package) -> list[tuple[str, str]]:
     return sheets
 
 
-def _relationships(zf: zipfile.ZipFile) -> dict[str, str]:
-    targets: dict[str, str] = {}
+def relationships(zf: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target) of the workbook part's relationships inside the package."""
+    found: dict[str, tuple[str, str]] = {}
     tag = f"{RELS} Relationship"
 
     def start(name: str, attrs: dict[str, str]) -> None:
         if name == tag and attrs.get("TargetMode") != "External":
-            targets[attrs.get("Id", "")] = attrs.get("Target", "")
+            found[attrs.get("Id", "")] = (attrs.get("Type", ""), attrs.get("Target", ""))
 
     parser = guarded_parser()
     parser.StartElementHandler = start
     with zf.open(WORKBOOK_RELS) as fh:
         feed(parser, fh)
-    return targets
+    return found
 
 
 def _styles(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -236,11 +235,29 @@ class SheetScan:
         return {r for r, _ in self.formulas} | {r for r, _ in self.errors}
 
 
-_SHEET_TAGS = {local: code for code, local in enumerate(("row", "c", "f", "v", "is", "mergeCell"))}
+_SHEET_TAGS: dict[str, int | None] = {
+    local: code for code, local in enumerate(("row", "c", "f", "v", "is", "mergeCell"))}
+# what follows sheetData in a worksheet: no cell is open any more (an <xm:f> in an <extLst> is a
+# data validation's formula, not a cell's)
+_SHEET_TAGS.update(dict.fromkeys((
+    "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting",
+    "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter",
+    "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
+    "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+    "controls", "webPublishItems", "tableParts", "extLst"), 6))
+_DIGITS = "0123456789"
 
 
 class _SheetReader:
-    """pyexpat handlers collecting a :class:`SheetScan` from one worksheet part."""
+    """pyexpat handlers collecting a :class:`SheetScan` from one worksheet part.
+
+    Only a start handler (an end handler would double the calls): a cell's value or formula
+    counts for the extent when its ``<v>``, ``<is>`` or ``<f>`` starts; text is collected
+    only inside the ``<f>`` and ``<v>`` of formula and error cells, and such a cell is closed
+    when the next cell or row starts, when what follows the cells starts, or when the part
+    ends.
+    """
 
     def __init__(self, parser: Any, formats: dict[str, str]) -> None:
         self.parser = parser
@@ -248,9 +265,10 @@ class _SheetReader:
         self.scan = SheetScan()
         self.row = 0
         self.col = 0
-        self.cell: tuple[int, int] | None = None
+        self.cell: tuple[int, int] = (0, 0)
         self.kind: str | None = None  # the cell's t attribute
-        self.valued = False
+        self.open = False  # inside a cell that holds a formula or an error
+        self.capturing = False
         self.formula: dict[str, str] | None = None
         self.ftext: list[str] = []
         self.vtext: list[str] = []
@@ -258,6 +276,7 @@ class _SheetReader:
         self.pending: list[tuple[tuple[int, int], str, bool]] = []  # uncached shared formulas
         self.columns: dict[str, int] = {}
         self.tags: dict[str, int | None] = {}
+        self.in_cell = False
 
     def _code(self, tag: str) -> int | None:
         """The element by its local name, whatever its prefix: calamine reads a ``<x:c>`` in
@@ -267,62 +286,80 @@ class _SheetReader:
         return code
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if self.capturing:
+            self.parser.CharacterDataHandler = None
+            self.capturing = False
         code = self.tags.get(tag, -1)
         if code == -1:
             code = self._code(tag)
         if code is None:
             return
         if code == 1:  # c
-            self._finish()
+            if self.open:
+                self._finish()
             ref = attrs.get("r")
-            where = self._ref(ref) if ref else None
-            if where is None:
-                where = (self.row or 1, self.col + 1)
-            self.cell = where
-            self.col = where[1]
-            self.kind = attrs.get("t")
+            row = col = 0
+            if ref:
+                letters = ref.rstrip(_DIGITS)
+                digits = ref[len(letters):]
+                col = self.columns.get(letters, -1)
+                if col == -1:
+                    col = self.columns[letters] = column_index(letters)
+                row = int(digits) if digits and digits.isascii() else 0
+            if not (row and col):
+                row, col = self.row or 1, self.col + 1
+            where = self.cell = (row, col)
+            self.col = col
+            self.in_cell = True
+            kind = self.kind = attrs.get("t")
+            self.open = kind == "e"
             style = attrs.get("s")
             if style is not None:
                 fmt = self.styles.get(style)
                 if fmt is not None:
                     self.scan.formats[where] = fmt
+            return
+        if code == 3 or code == 4 or code == 2:  # v, is, f: the cell holds something
+            if not self.in_cell:
+                return
+            r, c = self.cell
+            scan = self.scan
+            if not scan.top:
+                scan.top = scan.bottom = r
+                scan.left = scan.right = c
+            else:
+                if r > scan.bottom:
+                    scan.bottom = r
+                elif r < scan.top:
+                    scan.top = r
+                if c > scan.right:
+                    scan.right = c
+                elif c < scan.left:
+                    scan.left = c
+            if code == 3:
+                if self.open:
+                    self.vtext = []
+                    self.parser.CharacterDataHandler = self.vtext.append
+                    self.capturing = True
+            elif code == 2:
+                self.formula = attrs
+                self.open = True
+                self.ftext = []
+                self.parser.CharacterDataHandler = self.ftext.append
+                self.capturing = True
         elif code == 0:  # row
-            self._finish()
-            r = attrs.get("r", "")
-            self.row = int(r) if r.isdigit() and r.isascii() else self.row + 1
+            if self.open:
+                self._finish()
+            self.in_cell = False
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and number.isascii() else self.row + 1
             self.col = 0
-        elif self.cell is None:
-            if code == 5:  # mergeCell
-                self._merge(attrs.get("ref", ""))
-        elif code == 3:  # v
-            self.valued = True
-            if self.formula is not None or self.kind == "e":
-                self.vtext = []
-                self.parser.CharacterDataHandler = self.vtext.append
-        elif code == 2:  # f
-            self.formula = attrs
-            self.ftext = []
-            self.parser.CharacterDataHandler = self.ftext.append
-        elif code == 4:  # is
-            self.valued = True
-
-    def end(self, tag: str) -> None:
-        code = self.tags.get(tag)
-        if code == 2 or code == 3:
-            self.parser.CharacterDataHandler = None
-        elif code == 1:
-            self._finish()
-
-    def _ref(self, ref: str) -> tuple[int, int] | None:
-        m = _CELL_REF.match(ref)
-        if m is None:
-            return None
-        letters = m.group(1)
-        col = self.columns.get(letters)
-        if col is None:
-            col = self.columns[letters] = column_index(letters)
-        row = int(m.group(2))
-        return (row, col) if row >= 1 else None
+        elif code == 5:  # mergeCell
+            self._merge(attrs.get("ref", ""))
+        elif code == 6:  # past the cells
+            if self.open:
+                self._finish()
+            self.in_cell = False
 
     def _merge(self, ref: str) -> None:
         first, _, last = ref.partition(":")
@@ -332,17 +369,16 @@ class _SheetReader:
                                      max(a[1], b[1])))
 
     def _finish(self) -> None:
-        """Close the current cell."""
+        """Close a cell holding a formula or an error."""
+        self.open = False
         where = self.cell
-        if where is None:
-            return
-        self.cell = None
         scan = self.scan
-        if self.formula is not None:
-            text = "".join(self.ftext).strip()
-            value = "".join(self.vtext).strip()
-            attrs = self.formula
+        value = "".join(self.vtext).strip()
+        self.vtext = []
+        attrs = self.formula
+        if attrs is not None:
             self.formula = None
+            text = "".join(self.ftext).strip()
             cached = bool(value)
             si = attrs.get("si")
             if attrs.get("t") == "shared" and si is not None:
@@ -351,33 +387,17 @@ class _SheetReader:
                 elif not cached:
                     self.pending.append((where, si, cached))
             scan.formulas[where] = (text, cached)
-            if self.kind == "e" and value:
-                scan.errors[where] = value
-        elif not self.valued:
-            return
-        elif self.kind == "e":
-            value = "".join(self.vtext).strip()
-            if value:
-                scan.errors[where] = value
-        self.vtext = []
-        self.valued = False
-        r, c = where
-        if not scan.top:
-            scan.top, scan.left, scan.bottom, scan.right = r, c, r, c
-        else:
-            scan.top = min(scan.top, r)
-            scan.bottom = max(scan.bottom, r)
-            scan.left = min(scan.left, c)
-            scan.right = max(scan.right, c)
+        if self.kind == "e" and value:
+            scan.errors[where] = value
 
-    def translate_pending(self) -> None:
-        """The text of shared formulas saved without a value (rare: S004 shows the text)."""
-        for where, si, cached in self.pending:
-            master = self.shared.get(si)
-            if master is None:
-                continue
-            text, r, c = master
-            self.scan.formulas[where] = (_translate(text, (r, c), where), cached)
+    def close(self) -> None:
+        if self.open:
+            self._finish()
+        for where, si, cached in self.pending:  # shared formulas saved without a value: the
+            master = self.shared.get(si)  # text is shown by S004 (rare)
+            if master is not None:
+                text, r, c = master
+                self.scan.formulas[where] = (_translate(text, (r, c), where), cached)
 
 
 def _translate(text: str, origin: tuple[int, int], target: tuple[int, int]) -> str:
@@ -390,17 +410,15 @@ def _translate(text: str, origin: tuple[int, int], target: tuple[int, int]) -> s
         return text
 
 
-def scan_sheet(data: bytes, part: str, formats: dict[str, str], sheet: str,
+def scan_sheet(zf: zipfile.ZipFile, part: str, formats: dict[str, str], sheet: str,
                budget: Budget) -> SheetScan:
-    """Read ``part`` of the package ``data`` and check its value area against ``budget``."""
+    """Read ``part`` of the package ``zf`` and check its value area against ``budget``."""
     parser = guarded_parser(namespaces=False)
     reader = _SheetReader(parser, formats)
     parser.StartElementHandler = reader.start
-    parser.EndElementHandler = reader.end
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(part) as fh:
+    with zf.open(part) as fh:
         feed(parser, fh)
-    reader._finish()
-    reader.translate_pending()
+    reader.close()
     scan = reader.scan
     if scan.top:
         cells = (scan.bottom - scan.top + 1) * (scan.right - scan.left + 1)

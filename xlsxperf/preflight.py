@@ -39,7 +39,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .config import Limits
+from .errors import LimitExceeded
 from .messages import error_detail, one_line
+from .ooxml import relationships
 
 MB = 1024 * 1024
 CHUNK = 1 << 20  # bytes decompressed at a time
@@ -89,15 +91,6 @@ class Preflight:
     @property
     def ok(self) -> bool:
         return self.problem is None
-
-
-class LimitExceeded(Exception):
-    """A limit of :class:`~xlsxperf.config.Limits` was reached while reading (S005)."""
-
-    def __init__(self, reason: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason = reason
-        self.reason_en = reason_en
 
 
 class DeadlineExpired(BaseException):
@@ -436,12 +429,10 @@ def _stream_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int
 def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     """Worksheet parts the workbook's relationships point to that are not in the package.
 
-    Only the small relationships part is parsed (with defusedxml); if it cannot be read, the
-    workbook reader will say what is wrong.
+    Only the small relationships part is parsed (with defusedxml's guards); if it cannot be
+    read, the workbook reader will say what is wrong.
     """
     import posixpath
-
-    from defusedxml.ElementTree import fromstring
 
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in names:
@@ -449,15 +440,13 @@ def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     try:
         if zf.getinfo(rels).file_size > MB:
             return []
-        root = fromstring(zf.read(rels))
+        found = relationships(zf)
     except Exception:
         return []
     missing = []
-    for rel in root:
-        if not str(rel.get("Type", "")).endswith("/worksheet") or rel.get("TargetMode") == \
-                "External":
+    for kind, target in found.values():
+        if not kind.endswith("/worksheet"):
             continue
-        target = str(rel.get("Target", ""))
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join("xl", target))
         if part not in names:
@@ -595,7 +584,7 @@ def deadline(seconds: Decimal | float | None) -> Iterator[None]:
     usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
               and hasattr(signal, "SIGALRM")
               and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if not usable or seconds is None:
         yield
         return
     outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)

@@ -299,7 +299,9 @@ def _read_within_limits(path: str | Path, limits: Limits) -> Submission:
             return _read_file(path, checked.format, limits)
         except Refused as refused:
             if checked.format != Format.XLSX:
-                return _failed(path, refused.__cause__ or refused, opening=True)
+                cause = refused.__cause__
+                return _failed(path, cause if isinstance(cause, Exception) else refused,
+                               opening=True)
             logging.getLogger("xlsxperf").info("calamine could not read %s (%s); reading it "
                                                "with openpyxl", path, refused)
             return _read_file(path, checked.format, limits, reader="openpyxl")

@@ -26,11 +26,11 @@ def _merges_unformatted() -> Iterator[None]:
     from openpyxl.worksheet.merge import MergedCellRange
 
     original = MergedCellRange.format
-    MergedCellRange.format = lambda self: None  # type: ignore[method-assign]
+    MergedCellRange.format = lambda self: None
     try:
         yield
     finally:
-        MergedCellRange.format = original  # type: ignore[method-assign]
+        MergedCellRange.format = original
 
 
 class OpenpyxlBook:

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from defusedxml.common import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
-from .preflight import LimitExceeded
+from .errors import LimitExceeded
 
 MB = 1024 * 1024
 CHUNK = 1 << 16

@@ -50,7 +50,8 @@ class _Sheet:
         self.left = left
         self.scan = scan
         self.merges: Merges = merge_map(scan.merges)
-        self.special = scan.special_rows
+        # rows whose cells need more than calamine's value: a formula, an error, a merge
+        self.special = scan.special_rows | {r for r, _ in self.merges}
         self.last = max(top + len(grid) - 1 if grid else 0, scan.bottom)
 
 
@@ -195,16 +196,25 @@ class CalamineBook:
 
     def rows(self, sheet: str, first: int, last: int, width: int) -> Iterator[list[RawCell]]:
         sh = self._sheet(sheet)
-        merges = sh.merges
+        merges, grid, formats = sh.merges, sh.grid, sh.scan.formats
         raw = self._raw
         for r in range(first, last + 1):
-            out = []
-            for c in range(1, width + 1):
-                anchor = merges.get((r, c)) if merges else None
-                if anchor is not None and anchor[:2] != (r, c):
-                    out.append(raw(sh, anchor[0], anchor[1]))
-                else:
-                    out.append(raw(sh, r, c))
+            if r in sh.special:  # cell by cell
+                out = []
+                for c in range(1, width + 1):
+                    anchor = merges.get((r, c))
+                    if anchor is not None and anchor[:2] != (r, c):
+                        out.append(raw(sh, anchor[0], anchor[1]))
+                    else:
+                        out.append(raw(sh, r, c))
+                yield out
+                continue
+            out = [EMPTY] * width  # the values calamine read, each with its format
+            i = r - sh.top
+            if 0 <= i < len(grid):
+                for c, v in enumerate(grid[i][:max(0, width - sh.left + 1)], start=sh.left):
+                    if v != "":
+                        out[c - 1] = RawCell(_value(v), formats.get((r, c), "General"))
             yield out
 
     def merged_anchor(self, sheet: str, row: int, col: int) -> tuple[int, int, int]:

@@ -56,7 +56,6 @@ BUILTIN_FORMATS = {
 # 'Sheet name'!$B$3 or Sheet!B3, optionally a range or more areas after it
 _NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!\s]+))!\$?([A-Za-z]{1,3})\$?(\d+)"
                        r"(?::\$?[A-Za-z]{1,3}\$?\d+)?(?:,|$)")
-_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
 def _tags(local: str) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -88,16 +87,17 @@ def name_target(text: str) -> tuple[str, int, int] | None:
 # -- the workbook part, its relationships and the styles ----------------------------------------
 
 
-@dataclass
 class Package:
     """The workbook-level facts of an ``.xlsx`` package."""
 
-    epoch: datetime = EPOCH_1900
-    sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, part) in book order
-    names: dict[str, str] = field(default_factory=dict)  # lower-case name -> text (workbook)
-    local_names: dict[int, dict[str, str]] = field(default_factory=dict)  # sheet index -> same
-    formats: dict[str, str] = field(default_factory=dict)  # style index (text) -> format code,
-    # for the styles whose format is not General
+    __slots__ = ("epoch", "sheets", "names", "local_names", "formats")
+
+    def __init__(self) -> None:
+        self.epoch: datetime = EPOCH_1900
+        self.sheets: list[tuple[str, str]] = []  # (name, part) in book order
+        self.names: dict[str, str] = {}  # lower-case name -> its text (workbook scope)
+        self.local_names: dict[int, dict[str, str]] = {}  # sheet index -> the same (its scope)
+        self.formats: dict[str, str] = {}  # style index (as text) -> format code, not General
 
     def part(self, sheet: str) -> str | None:
         return next((p for n, p in self.sheets if n == sheet), None)
@@ -213,20 +213,20 @@ def _styles(zf: zipfile.ZipFile) -> dict[str, str]:
 # -- a worksheet --------------------------------------------------------------------------------
 
 
-@dataclass
 class SheetScan:
     """What one worksheet's XML says beyond its values (rows and columns 1-based)."""
 
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)  # not General
-    formulas: dict[tuple[int, int], tuple[str, bool]] = field(default_factory=dict)
-    # (text, whether a value was saved with it); the text is "" for a cell sharing another
-    # cell's formula whose value was saved (the text is only needed without one)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # "#REF!" …
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # top, left, bottom, right
-    top: int = 0  # the rows and columns holding a value or a formula; 0 when there is none
-    left: int = 0
-    bottom: int = 0
-    right: int = 0
+    __slots__ = ("formats", "formulas", "errors", "merges", "top", "left", "bottom", "right")
+
+    def __init__(self) -> None:
+        self.formats: dict[tuple[int, int], str] = {}  # number formats other than General
+        # (text, whether a value was saved with it); the text is "" for a cell sharing another
+        # cell's formula whose value was saved (the text is only needed without one)
+        self.formulas: dict[tuple[int, int], tuple[str, bool]] = {}
+        self.errors: dict[tuple[int, int], str] = {}  # "#REF!" …
+        self.merges: list[tuple[int, int, int, int]] = []  # top, left, bottom, right
+        # the rows and columns holding a value or a formula; 0 when there is none
+        self.top = self.left = self.bottom = self.right = 0
 
     @property
     def special_rows(self) -> set[int]:

@@ -32,11 +32,10 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .config import Limits
 from .errors import LimitExceeded
@@ -71,8 +70,7 @@ class Format(StrEnum):
     ODS = "ods"  # an OpenDocument spreadsheet zip package (.ods)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a file is not opened: the rule code, a kind for programs, and the reason."""
 
     code: str  # "S001" (unreadable) or "S005" (over a limit)
@@ -81,8 +79,7 @@ class Problem:
     reason_en: str
 
 
-@dataclass(frozen=True)
-class Preflight:
+class Preflight(NamedTuple):
     """Either the detected format or the problem that stops the file from being opened."""
 
     format: Format | None

@@ -1,8 +1,8 @@
 """Benchmarks: `xlsxperf run` against two floors, one file's `check` against importing click,
 the reader per file, and the 50,000-row cases. Prints Markdown tables (README's 性能 section).
 
-    python benchmarks/bench_run.py [--sizes 60 200] [--repeat 3] [--jobs N] [--no-large]
-                                   [--python PYTHON]
+    python benchmarks/bench_run.py [--sizes 60 200] [--repeat 3] [--jobs N]
+                                   [--sections run startup reader large] [--python PYTHON]
 
 For each N it generates N submissions (varied units and figures) and measures, side by side
 and in turn in each repetition (so that a busy machine weighs on every side alike):
@@ -22,7 +22,9 @@ sample with the calamine reader and with the openpyxl reader, in one process (mi
 (`check`), each with its own calamine floor.
 
 --python runs the measured commands with another interpreter (e.g. one where xlsxperf is
-installed with `pip install .`, as users install it, rather than in editable mode).
+installed with `pip install .`, as users install it, rather than in editable mode). The
+measured commands run with their bytecode compiled (PYTHONDONTWRITEBYTECODE is cleared for
+them), as an installed package's is.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ sys.path.insert(0, str(ROOT / "samples"))
 SEED = ROOT / "samples" / "2022_市中区经济合作局.xlsx"
 MB = 1024 * 1024
 PAGE = os.sysconf("SC_PAGE_SIZE")
+SECTIONS = ("run", "startup", "reader", "large")
+# the measured commands run with their bytecode compiled, as an installed package's is (where
+# PYTHONDONTWRITEBYTECODE is set, every process would compile every module again)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 # -- inputs ---------------------------------------------------------------------------------------
@@ -210,7 +216,7 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env)
+                            env=env or ENV)
     sampler = TreeMemory(proc.pid)
     sampler.start()
     code = proc.wait()
@@ -274,7 +280,7 @@ def _alternate(cmds: dict[str, list[str]], runs: int) -> dict[str, list[float]]:
     for _ in range(runs):
         for name, cmd in cmds.items():
             start = time.perf_counter()
-            subprocess.run(cmd, capture_output=True)
+            subprocess.run(cmd, capture_output=True, env=ENV)
             times[name].append(time.perf_counter() - start)
     return times
 
@@ -350,7 +356,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[60, 200])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--no-large", dest="large", action="store_false")
+    parser.add_argument("--sections", nargs="+", default=list(SECTIONS), choices=SECTIONS)
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--floor", choices=["calamine", "openpyxl"], help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
@@ -360,15 +366,19 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} cores, {args.jobs} worker processes; Python {sys.version.split()[0]}; "
-          f"load average {load:.1f} at the start; {args.repeat} repetitions\n")
-    print("\n".join(run_vs_floors(args.python, args.sizes, args.repeat, args.jobs)))
-    print()
-    print("\n".join(startup(args.python)))
-    print()
-    print("\n".join(reader()))
-    if args.large:
+          f"load average {load:.1f} at the start; {args.repeat} repetitions")
+    subprocess.run([args.python, "-m", "compileall", "-q", str(ROOT / "xlsxperf"),
+                    str(Path(__file__).resolve().parent)], env=ENV, check=True)
+    for section in args.sections:
         print()
-        print("\n".join(large_cases(args.python, args.jobs)))
+        if section == "run":
+            print("\n".join(run_vs_floors(args.python, args.sizes, args.repeat, args.jobs)))
+        elif section == "startup":
+            print("\n".join(startup(args.python)))
+        elif section == "reader":
+            print("\n".join(reader()))
+        else:
+            print("\n".join(large_cases(args.python, args.jobs)))
 
 
 if __name__ == "__main__":

@@ -264,8 +264,10 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Submissio
 
     The file is checked first (:func:`~xlsxperf.preflight.preflight`: format by its bytes,
     size and decompression caps), then opened and read within the time limit and the row
-    cap. Never raises for a file's content: every problem becomes S001 (unreadable) or S005
-    (over a limit). Raises :class:`~xlsxperf.model.XmlUnsafe` only, when XML protection is off.
+    cap, by the reader for its format (:func:`~xlsxperf.opener.open_book`); an ``.xlsx`` that
+    calamine refuses is read again with openpyxl. Never raises for a file's content: every
+    problem becomes S001 (unreadable) or S005 (over a limit). Raises
+    :class:`~xlsxperf.errors.XmlUnsafe` only, when XML protection is off.
     """
     require_xml_guard()
     load_all()  # the reader's findings (S001-S005) come from the catalogue

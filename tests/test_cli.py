@@ -35,6 +35,19 @@ def test_help_does_not_import_the_spreadsheet_libraries() -> None:
     assert "HEAVY []" in out and "check" in out
 
 
+def test_check_reads_with_calamine_and_imports_nothing_heavy() -> None:
+    """One file's check: no openpyxl (nor the numpy it pulls in), no XlsxWriter, no xlrd, no
+    ElementTree; the workbook is read by python-calamine and the small guarded XML pass."""
+    code = ("import sys\nfrom xlsxperf.cli import main\n"
+            f"try:\n    main(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('openpyxl', 'xlsxwriter', 'numpy', 'xlrd', 'olefile', "
+            "'xml.etree.ElementTree') if m in sys.modules]\n"
+            "print('HEAVY', heavy, 'python_calamine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY [] True" in out and "乐山市市中区经济合作局" in out
+
+
 def test_check_json_document() -> None:
     code, out = run("check", "--format", "json", str(SEED), str(CLEAN))
     doc = json.loads(out)

@@ -418,12 +418,29 @@ def test_renamed_files_are_named(tmp_path: Path, name: str, data: bytes, what: s
 
 
 def test_other_zip_packages_are_named(tmp_path: Path) -> None:
+    odt = tmp_path / "报告.xlsx"
+    with zipfile.ZipFile(odt, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<office:document-content/>")
+    p = preflight(odt).problem
+    assert p is not None and "OpenDocument" in p.reason and "不支持的格式，请另存为 .xlsx" in p.reason
+
+
+def test_an_ods_package_is_read_and_a_hollow_one_is_s001(tmp_path: Path) -> None:
+    """An OpenDocument spreadsheet passes the preflight (it is read, see test_ods.py); one
+    without a sheet is unreadable, said in one line."""
     ods = tmp_path / "表.xlsx"
     with zipfile.ZipFile(ods, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")
-    p = preflight(ods).problem
-    assert p is not None and ".ods" in p.reason and "不支持的格式，请另存为 .xlsx" in p.reason
+    assert preflight(ods).format == Format.ODS
+    sub = read_submission(ods)
+    assert [f.code for f in sub.findings] == ["S001"]
+    assert ods.name in sub.findings[0].message and "\n" not in sub.findings[0].message
+    with zipfile.ZipFile(tmp_path / "empty.ods", "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    p = preflight(tmp_path / "empty.ods").problem
+    assert p is not None and p.code == "S001" and "content.xml" in p.reason
 
 
 def test_encrypted_xls_is_password_protected(tmp_path: Path) -> None:

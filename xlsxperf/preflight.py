@@ -1,15 +1,18 @@
 """Look at a file before any spreadsheet parser does: what it is, and whether it is safe to open.
 
 :func:`preflight` reads the bytes of a file but parses no spreadsheet. It tells the format
-by the first bytes, never by the name: a zip package (``.xlsx`` / ``.xlsm``), an OLE2
-compound file (``.xls``, or an encrypted Office file, which is an OLE2 file holding an
-``EncryptionInfo`` stream), or anything else. A zip package is decompressed once, entry by
-entry in chunks, counting the bytes that really come out (the sizes in its headers are
-never trusted), against the caps of :class:`~xlsxperf.config.Limits`: file size, number of
-entries, total uncompressed size, expansion ratio per entry, rows per worksheet, and the
-memory the cells would take once parsed (counted as they stream by). XML parts declaring a
-DTD are refused: Office files never use one, and entity-expansion and external-entity
-attacks need one.
+by the first bytes, never by the name: a zip package (``.xlsx`` / ``.xlsm``, or an
+OpenDocument spreadsheet ``.ods``, told apart by their parts), an OLE2 compound file
+(``.xls``, or an encrypted Office file, which is an OLE2 file holding an ``EncryptionInfo``
+stream), or anything else. A zip package is decompressed once, entry by entry in chunks,
+counting the bytes that really come out (the sizes in its headers are never trusted), against
+the caps of :class:`~xlsxperf.config.Limits`: file size, number of entries, total uncompressed
+size, expansion ratio per entry, rows per worksheet, and the memory the cells would take once
+parsed (counted as they stream by). XML parts declaring a DTD are refused: Office files never
+use one, and entity-expansion and external-entity attacks need one. Every zip package gets
+these checks before any parser opens it, python-calamine included (its zip reading is its
+own); an ``.ods`` repeats rows and cells by count, which the reader's own pass weighs before
+calamine builds anything (:mod:`xlsxperf.odf`).
 
 The answer is either the detected :class:`Format` or a :class:`Problem` (S001 for a file
 that cannot be read, S005 for a file over a limit), with its message in Chinese and English.
@@ -29,14 +32,15 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from .config import Limits
+from .errors import LimitExceeded
 from .messages import error_detail, one_line
+from .ooxml import relationships
 
 MB = 1024 * 1024
 CHUNK = 1 << 20  # bytes decompressed at a time
@@ -50,6 +54,7 @@ HEAD = 4096  # bytes looked at to tell the format, and the XML prolog
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 WORKBOOK_PART = "xl/workbook.xml"
+ODS_CONTENT = "content.xml"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
@@ -62,10 +67,10 @@ ROW_CAP: ContextVar[int] = ContextVar("row_cap", default=Limits().max_rows)
 class Format(StrEnum):
     XLSX = "xlsx"  # an Office Open XML zip package (.xlsx, .xlsm)
     XLS = "xls"  # a BIFF workbook in an OLE2 compound file (Excel 97-2003)
+    ODS = "ods"  # an OpenDocument spreadsheet zip package (.ods)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """Why a file is not opened: the rule code, a kind for programs, and the reason."""
 
     code: str  # "S001" (unreadable) or "S005" (over a limit)
@@ -74,8 +79,7 @@ class Problem:
     reason_en: str
 
 
-@dataclass(frozen=True)
-class Preflight:
+class Preflight(NamedTuple):
     """Either the detected format or the problem that stops the file from being opened."""
 
     format: Format | None
@@ -84,15 +88,6 @@ class Preflight:
     @property
     def ok(self) -> bool:
         return self.problem is None
-
-
-class LimitExceeded(Exception):
-    """A limit of :class:`~xlsxperf.config.Limits` was reached while reading (S005)."""
-
-    def __init__(self, reason: str, reason_en: str) -> None:
-        super().__init__(reason_en)
-        self.reason = reason
-        self.reason_en = reason_en
 
 
 class DeadlineExpired(BaseException):
@@ -245,6 +240,13 @@ def _check_zip(path: Path, size: int, limits: Limits) -> Preflight:
         names = {i.filename for i in infos}
         lowered = {n.lower() for n in names}
         if WORKBOOK_PART not in names:
+            if _is_ods(zf, lowered):
+                if ODS_CONTENT not in names:
+                    return _unreadable("incomplete",
+                                       f"OpenDocument 表格中没有 {ODS_CONTENT}，文件不完整",
+                                       f"the OpenDocument spreadsheet has no {ODS_CONTENT}; the "
+                                       f"file is incomplete")
+                return _stream_entries(zf, infos, size, limits, Format.ODS)
             return _not_a_workbook(zf, lowered)
         if not any(n.startswith("xl/worksheets/") and n.endswith(".xml") for n in lowered):
             return _unreadable("incomplete",
@@ -277,18 +279,39 @@ def _corrupt_zip(detail: str) -> Preflight:
                        f"the zip package is damaged ({detail}); save it again as .xlsx")
 
 
+def _mimetype(zf: zipfile.ZipFile, lowered: set[str]) -> bytes:
+    """The first bytes of an OpenDocument package's ``mimetype`` entry; empty without one."""
+    if "mimetype" not in lowered:
+        return b""
+    try:
+        with zf.open("mimetype") as fh:
+            return bytes(fh.read(200))
+    except Exception:
+        return b""
+
+
+def _is_ods(zf: zipfile.ZipFile, lowered: set[str]) -> bool:
+    """An OpenDocument spreadsheet (or spreadsheet template) by its ``mimetype`` entry."""
+    return b"opendocument.spreadsheet" in _mimetype(zf, lowered)
+
+
+def package_format(path: str | Path) -> Format:
+    """``ods`` for an OpenDocument spreadsheet package, else ``xlsx`` (for a file that passed
+    :func:`preflight`, or whose format is to be guessed)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = {n.lower() for n in zf.namelist()}
+            if WORKBOOK_PART not in names and _is_ods(zf, names):
+                return Format.ODS
+    except (OSError, zipfile.BadZipFile):
+        pass
+    return Format.XLSX
+
+
 def _not_a_workbook(zf: zipfile.ZipFile, lowered: set[str]) -> Preflight:
     """A zip package without a workbook part: another kind of document, or a broken one."""
-    if "mimetype" in lowered:
-        try:
-            with zf.open("mimetype") as fh:
-                mimetype = fh.read(200)
-        except Exception:
-            mimetype = b""
-        if b"opendocument.spreadsheet" in mimetype:
-            return _unsupported("OpenDocument 表格 .ods", "an OpenDocument spreadsheet (.ods)")
-        if b"opendocument" in mimetype:
-            return _unsupported("OpenDocument 文档", "an OpenDocument file")
+    if b"opendocument" in _mimetype(zf, lowered):
+        return _unsupported("OpenDocument 文档（不是表格）", "an OpenDocument file, not a spreadsheet")
     if "xl/workbook.bin" in lowered:
         return _unsupported("Excel 二进制工作簿 .xlsb", "an Excel binary workbook (.xlsb)")
     if "word/document.xml" in lowered:
@@ -301,8 +324,9 @@ def _not_a_workbook(zf: zipfile.ZipFile, lowered: set[str]) -> Preflight:
 
 
 def _stream_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int,
-                    limits: Limits) -> Preflight:
+                    limits: Limits, fmt: Format = Format.XLSX) -> Preflight:
     """Decompress every entry in chunks, counting real bytes against the caps."""
+    ods = fmt == Format.ODS
     total_cap = int(limits.max_uncompressed_mb * MB)
     ratio_cap = limits.max_ratio
     memory = limits.memory_mb * MB
@@ -315,8 +339,9 @@ def _stream_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int
         cap = ratio_cap * STYLES_RATIO_FACTOR if lname == "xl/styles.xml" else ratio_cap
         packed = max(1, min(info.compress_size, size))
         is_xml = lname.endswith(XML_SUFFIXES)
-        is_sheet = lname.startswith("xl/worksheets/") and lname.endswith(".xml")
-        is_strings = lname == "xl/sharedstrings.xml"
+        is_sheet = lname == ODS_CONTENT if ods else \
+            lname.startswith("xl/worksheets/") and lname.endswith(".xml")
+        is_strings = lname == "xl/sharedstrings.xml" and not ods
         rows, prefixed, carry = 0, False, b""
         produced = 0
         try:
@@ -356,7 +381,13 @@ def _stream_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int
                         buf = carry + chunk
                         strings += buf.count(b":si") if prefixed else buf.count(b"<si")
                         carry = buf[-5:]
-                    if is_sheet:
+                    if is_sheet and ods:  # rows and cells as written (repeats counted later)
+                        buf = carry + chunk
+                        rows += buf.count(b"<table:table-row")
+                        cells += buf.count(b"<table:table-cell") + \
+                            buf.count(b"<table:covered-table-cell")
+                        carry = buf[-24:]
+                    elif is_sheet:
                         buf = carry + chunk
                         if prefixed:
                             rows += buf.count(b":row")
@@ -389,18 +420,16 @@ def _stream_entries(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int
             return _corrupt_zip(f"{name}: {e}")
         except Exception as e:  # zlib.error and anything else a broken stream raises
             return _corrupt_zip(f"{name}: {type(e).__name__}: {e}")
-    return Preflight(Format.XLSX)
+    return Preflight(fmt)
 
 
 def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     """Worksheet parts the workbook's relationships point to that are not in the package.
 
-    Only the small relationships part is parsed (with defusedxml); if it cannot be read, the
-    workbook reader will say what is wrong.
+    Only the small relationships part is parsed (with defusedxml's guards); if it cannot be
+    read, the workbook reader will say what is wrong.
     """
     import posixpath
-
-    from defusedxml.ElementTree import fromstring
 
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in names:
@@ -408,15 +437,13 @@ def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     try:
         if zf.getinfo(rels).file_size > MB:
             return []
-        root = fromstring(zf.read(rels))
+        found = relationships(zf)
     except Exception:
         return []
     missing = []
-    for rel in root:
-        if not str(rel.get("Type", "")).endswith("/worksheet") or rel.get("TargetMode") == \
-                "External":
+    for kind, target in found.values():
+        if not kind.endswith("/worksheet"):
             continue
-        target = str(rel.get("Target", ""))
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
             posixpath.join("xl", target))
         if part not in names:
@@ -554,7 +581,7 @@ def deadline(seconds: Decimal | float | None) -> Iterator[None]:
     usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
               and hasattr(signal, "SIGALRM")
               and threading.current_thread() is threading.main_thread())
-    if not usable:
+    if not usable or seconds is None:
         yield
         return
     outer_delay, outer_interval = signal.getitimer(signal.ITIMER_REAL)

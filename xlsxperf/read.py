@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
-from openpyxl.utils.cell import get_column_letter
 
 from . import schema as S
-from .books import Book, RawCell, require_xml_guard
+from .books import Book, RawCell, column_letter, require_xml_guard
+from .calaminebook import Refused
 from .config import Limits
 from .errors import XmlUnsafe
 from .messages import error_detail, one_line
@@ -28,6 +28,7 @@ from .preflight import (
     SAVE_AS,
     SAVE_AS_EN,
     DeadlineExpired,
+    Format,
     LimitExceeded,
     deadline,
     memory_exceeded,
@@ -103,7 +104,7 @@ class Locator:
         sheet, r, c = where
         raw = self.book.cell(sheet, r, c)
         ar, ac, _ = self.book.merged_anchor(sheet, r, c)
-        cell = Cell(sheet, f"{get_column_letter(ac)}{ar}", f.name if found_by == "name" else None)
+        cell = Cell(sheet, f"{column_letter(ac)}{ar}", f.name if found_by == "name" else None)
         return to_value(raw, f.kind, f.choices, cell, found_by, self.book)
 
     def _beside_label(self, f: S.Field) -> tuple[str, int, int] | None:
@@ -174,7 +175,7 @@ class Locator:
         if header is None:
             return TableData(t.sheet, None, {})
         sheet, hr, colmap = header
-        letters = {k: get_column_letter(c) for k, c in colmap.items()}
+        letters = {k: column_letter(c) for k, c in colmap.items()}
         data = TableData(sheet, hr, letters)
         width = max(colmap.values())
         kinds = {c.key: c for c in t.columns}
@@ -327,8 +328,10 @@ def read_submission(path: str | Path, limits: Limits | None = None) -> Submissio
 
     The file is checked first (:func:`~xlsxperf.preflight.preflight`: format by its bytes,
     size and decompression caps), then opened and read within the time limit and the row
-    cap. Never raises for a file's content: every problem becomes S001 (unreadable) or S005
-    (over a limit). Raises :class:`~xlsxperf.model.XmlUnsafe` only, when XML protection is off.
+    cap, by the reader for its format (:func:`~xlsxperf.opener.open_book`); an ``.xlsx`` that
+    calamine refuses is read again with openpyxl. Never raises for a file's content: every
+    problem becomes S001 (unreadable) or S005 (over a limit). Raises
+    :class:`~xlsxperf.errors.XmlUnsafe` only, when XML protection is off.
     """
     require_xml_guard()
     load_all()  # the reader's findings (S001-S005) come from the catalogue
@@ -356,25 +359,42 @@ def _read_within_limits(path: str | Path, limits: Limits) -> Submission:
         sub = unreadable(path, p.reason, p.reason_en, code=p.code)
         sub.problem = p.kind
         return sub
+    token = ROW_CAP.set(limits.max_rows)
     try:
-        book = open_book(path, checked.format)
-    except XmlUnsafe:
+        try:
+            return _read_file(path, checked.format, limits)
+        except Refused as refused:
+            if checked.format != Format.XLSX:
+                cause = refused.__cause__
+                return _failed(path, cause if isinstance(cause, Exception) else refused,
+                               opening=True)
+            logging.getLogger("xlsxperf").info("calamine could not read %s (%s); reading it "
+                                               "with openpyxl", path, refused)
+            return _read_file(path, checked.format, limits, reader="openpyxl")
+    finally:
+        ROW_CAP.reset(token)
+
+
+def _read_file(path: str | Path, fmt: Format | None, limits: Limits,
+               reader: str | None = None) -> Submission:
+    """Open and read ``path`` with the reader for ``fmt``; raises :class:`Refused` when
+    calamine cannot parse it (the caller may try openpyxl), every other failure is a finding."""
+    try:
+        book = open_book(path, fmt, limits.memory_mb, reader=reader)
+    except (XmlUnsafe, Refused):
         raise
     except LimitExceeded as e:
         return unreadable(path, e.reason, e.reason_en, code="S005")
     except Exception as e:  # every way a file can fail to open becomes S001 (or S005)
         return _failed(path, e, opening=True, suffix=Path(path).suffix.lower())
-    token = ROW_CAP.set(limits.max_rows)
     try:
         return read_book(book)
     except LimitExceeded as e:
         return unreadable(path, e.reason, e.reason_en, code="S005")
-    except XmlUnsafe:
+    except (XmlUnsafe, Refused):
         raise
     except Exception as e:
         return _failed(path, e, opening=False)
-    finally:
-        ROW_CAP.reset(token)
 
 
 def _failed(path: str | Path, e: Exception, opening: bool, suffix: str = "") -> Submission:
@@ -415,6 +435,7 @@ def _cause(e: BaseException, kind: Any) -> BaseException | None:
 def describe_open_error(e: BaseException) -> tuple[str, str]:
     """A one-line reason, in Chinese and English, for a file that failed to open."""
     import zipfile
+    from pyexpat import ExpatError
     from xml.etree.ElementTree import ParseError
 
     detail = error_detail(e)
@@ -430,12 +451,14 @@ def describe_open_error(e: BaseException) -> tuple[str, str]:
                         .strip(" '\""), 80)
         return (f"工作簿不完整：缺少部件 {part}，请用 Excel 或 WPS 重新保存为 .xlsx",
                 f"the workbook is incomplete: the part {part} is missing; save it again as .xlsx")
-    broken = _cause(e, ParseError)
+    broken = _cause(e, (ParseError, ExpatError))
     if broken is not None:
         detail = error_detail(broken)
         return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
                 f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
     module = type(e).__module__ or ""
+    if module.startswith("python_calamine"):
+        return _calamine_error(e, detail)
     if module.startswith("xlrd") or module.startswith("olefile"):
         if "encrypt" in str(e).lower():
             return ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
@@ -444,3 +467,21 @@ def describe_open_error(e: BaseException) -> tuple[str, str]:
         return (f"不是有效的 Excel 97-2003 文件（{detail}），请另存为 .xlsx",
                 f"not a valid Excel 97-2003 file ({detail}); save it as .xlsx")
     return f"无法解析（{detail}）", f"cannot parse ({detail})"
+
+
+def _calamine_error(e: BaseException, detail: str) -> tuple[str, str]:
+    """A reason for a file python-calamine could not parse (an ``.ods``: an ``.xlsx`` it
+    refuses is read with openpyxl instead)."""
+    kind = type(e).__name__
+    if kind == "PasswordError":
+        return ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
+                "the workbook is password-protected (encrypted); remove the password and "
+                "save it as .xlsx")
+    if kind == "XmlError":
+        return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+                f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
+    if kind == "ZipError":
+        return (f"压缩包已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+                f"the zip package is damaged ({detail}); save it again as .xlsx")
+    return (f"无法解析（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+            f"cannot parse ({detail}); save it again as .xlsx")

@@ -1,4 +1,11 @@
-"""``.xlsx`` / ``.xlsm`` workbooks behind the :class:`~xlsxperf.books.Book` interface, via openpyxl."""
+"""``.xlsx`` / ``.xlsm`` workbooks behind the :class:`~xlsxperf.books.Book` interface, via openpyxl.
+
+No longer the reader of every ``.xlsx`` (:mod:`xlsxperf.calaminebook` is). It stays for one
+case: a file python-calamine refuses but openpyxl reads (calamine is stricter about a few
+malformed values, e.g. ``t="n"`` with spaces around the number, or an unknown error code);
+:func:`xlsxperf.read.read_submission` then reads it here. The test comparing both readers
+uses it too.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from .books import EMPTY, RawCell, require_xml_guard
+from .books import EMPTY, Merges, RawCell, merge_map, require_xml_guard
 
 
 @contextmanager
@@ -19,11 +26,11 @@ def _merges_unformatted() -> Iterator[None]:
     from openpyxl.worksheet.merge import MergedCellRange
 
     original = MergedCellRange.format
-    MergedCellRange.format = lambda self: None  # type: ignore[method-assign]
+    MergedCellRange.format = lambda self: None
     try:
         yield
     finally:
-        MergedCellRange.format = original  # type: ignore[method-assign]
+        MergedCellRange.format = original
 
 
 class OpenpyxlBook:
@@ -43,7 +50,7 @@ class OpenpyxlBook:
         self.sheet_names = list(self._wb.sheetnames)
         self.epoch = self._wb.epoch
         self._names = {k.lower(): v for k, v in self._wb.defined_names.items()}
-        self._merged: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = {}
+        self._merged: dict[str, Merges] = {}
 
     def defined_name(self, name: str) -> tuple[str, int, int] | None:
         dn = self._names.get(name.lower())
@@ -112,16 +119,11 @@ class OpenpyxlBook:
                     out.append(self._cell_value(sheet, cell) if cell.value is not None else EMPTY)
             yield out + padding
 
-    def _merged_map(self, sheet: str) -> dict[tuple[int, int], tuple[int, int, int]]:
+    def _merged_map(self, sheet: str) -> Merges:
         if sheet not in self._merged:
-            m: dict[tuple[int, int], tuple[int, int, int]] = {}
-            for rng in self._wb[sheet].merged_cells.ranges:
-                if (rng.max_row - rng.min_row + 1) * (rng.max_col - rng.min_col + 1) > 10000:
-                    continue  # an absurd merge; its inner cells read as empty
-                for r in range(rng.min_row, rng.max_row + 1):
-                    for c in range(rng.min_col, rng.max_col + 1):
-                        m[(r, c)] = (rng.min_row, rng.min_col, rng.max_col)
-            self._merged[sheet] = m
+            self._merged[sheet] = merge_map(
+                (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+                for rng in self._wb[sheet].merged_cells.ranges)
         return self._merged[sheet]
 
     def merged_anchor(self, sheet: str, row: int, col: int) -> tuple[int, int, int]:

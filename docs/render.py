@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from pdftext import Page, measure, read_pdf  # noqa: E402
 
-from xlsxperf.evaluate import evaluate  # noqa: E402
+from xlsxperf.evaluation import evaluate  # noqa: E402
 from xlsxperf.render import file_document  # noqa: E402
 from xlsxperf.report import annotate, output_name, write_evaluation  # noqa: E402
 from xlsxperf.report.summary import write_summary  # noqa: E402

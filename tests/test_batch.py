@@ -252,3 +252,16 @@ def test_a_truncated_zip_is_pending_while_recent_then_an_error(tmp_path: Path) -
     _age(half)  # two hours old: it will not grow any more
     doc = run_batch([box], out, default_config()).docs[0]
     assert doc["status"] == "error" and "truncated" not in doc
+
+
+@pytest.mark.libreoffice
+def test_an_ods_submission_is_evaluated_in_a_run(tmp_path: Path, libreoffice) -> None:
+    box = tmp_path / "box"
+    ods = libreoffice.convert(CLEAN, "ods", box)
+    _age(ods)
+    result = run_batch([box], tmp_path / "out", default_config(), jobs=1, settle=0)
+    (doc,) = [r.doc for r in result.files]
+    assert doc["status"] == "ok" and Path(doc["path"]).suffix == ".ods"
+    from xlsxperf import evaluate
+
+    assert doc["metrics"]["score.computed"] == float(evaluate(CLEAN).metrics["score.computed"])

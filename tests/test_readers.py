@@ -30,7 +30,7 @@ from xlsxperf import schema as S
 from xlsxperf.books import EPOCH_1904, Book
 from xlsxperf.calaminebook import CalamineBook
 from xlsxperf.config import Limits, default_config
-from xlsxperf.evaluate import Evaluation, evaluate_submission
+from xlsxperf.evaluation import Evaluation, evaluate_submission
 from xlsxperf.fill import Formula
 from xlsxperf.model import Parse, Submission
 from xlsxperf.opener import open_book

@@ -95,15 +95,23 @@ class OpenpyxlBook:
                 self._cached_wb = load_workbook(self.path, data_only=True, keep_links=False)
         return self._cached_wb[sheet].cell(row, col).value
 
+    def _cells(self, sheet: str) -> bool:
+        """Whether ``sheet`` holds cells (a chart sheet holds none)."""
+        return hasattr(self._wb[sheet], "iter_rows")
+
     def cell(self, sheet: str, row: int, col: int) -> RawCell:
+        if not self._cells(sheet):
+            return EMPTY
         ws = self._wb[sheet]
         r, c, _ = self.merged_anchor(sheet, row, col)
         return self._cell_value(sheet, ws.cell(r, c))
 
     def max_row(self, sheet: str) -> int:
-        return self._wb[sheet].max_row
+        return self._wb[sheet].max_row if self._cells(sheet) else 0
 
     def rows(self, sheet: str, first: int, last: int, width: int) -> Iterator[list[RawCell]]:
+        if not self._cells(sheet):
+            return
         ws = self._wb[sheet]
         merged = self._merged_map(sheet)
         filled = min(width, ws.max_column)  # iter_rows creates every cell it visits
@@ -121,6 +129,9 @@ class OpenpyxlBook:
 
     def _merged_map(self, sheet: str) -> Merges:
         if sheet not in self._merged:
+            if not self._cells(sheet):
+                self._merged[sheet] = {}
+                return self._merged[sheet]
             self._merged[sheet] = merge_map(
                 (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
                 for rng in self._wb[sheet].merged_cells.ranges)

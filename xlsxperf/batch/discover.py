@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls")
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".ods")
 TEMP_SUFFIXES = (".tmp", ".temp", ".part", ".crdownload", ".partial", ".download", ".swp", ".bak")
-NOT_A_SPREADSHEET = "不是 .xlsx / .xlsm / .xls 文件，未审核（not a spreadsheet）"
+NOT_A_SPREADSHEET = "不是 .xlsx / .xlsm / .xls / .ods 文件，未审核（not a spreadsheet）"
 BAD_NAME = "文件名不是 UTF-8 编码（多见于解压出的 GBK 文件名），请改名后重新提交（name is not UTF-8）"
 BAD_FOLDER_NAME = "文件夹名不是 UTF-8 编码，其中的文件未审核，请改名（folder name is not UTF-8）"
 BAD_LINK = "链接指向的文件不存在或形成循环（broken or looping link）"

@@ -267,7 +267,8 @@ class _Run:
         if found.own:
             log.info("skipped %d files written by xlsxperf among the inputs", len(found.own))
         if not found.inputs and not self.allow_empty:
-            raise NoInputs("没有找到任何填报表（.xlsx / .xlsm / .xls）：" + "、".join(shown(p) for p in self.paths)
+            raise NoInputs("没有找到任何填报表（.xlsx / .xlsm / .xls / .ods）："
+                           + "、".join(shown(p) for p in self.paths)
                            + "；共享盘是否已挂载？上次的评价汇总已保留。确实没有文件时请加 --allow-empty"
                            "（no workbook found; the previous summary is kept）")
         todo = self._plan(found.inputs)

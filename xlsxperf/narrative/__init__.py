@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Cell, Submission
-from .bind import Binder, Data, figure_record, indicator_phrases, judge, unit_of
+from .bind import Binder, Data, PhraseIndex, figure_record, indicator_phrases, judge, unit_of
 from .claims import find_claims
 from .phrases import (
     BINDINGS,
@@ -36,12 +36,15 @@ from .phrases import (
     MAX_FIGURES,
     MISMATCH,
     NO_CLAIMS,
+    NOT_COMPARED,
+    NOT_COMPARED_ZH,
     PLAN_FIELDS,
     QUALIFIER_ZH,
     TEXT_FIELDS,
     UNBOUND,
     VERDICT_ZH,
     VERIFIED,
+    WHY_ZH,
     Bind,
 )
 from .records import Claim, Datum, Figure, Narrative
@@ -51,10 +54,11 @@ if TYPE_CHECKING:
     from ..calc import Calc
 
 __all__ = [
-    "BINDINGS", "MAX_CLAIMS", "MAX_FIGURES", "MISMATCH", "NO_CLAIMS", "PLAN_FIELDS",
-    "QUALIFIER_ZH", "TEXT_FIELDS", "UNBOUND", "VERDICT_ZH", "VERIFIED", "Bind", "Claim", "Data",
-    "Datum", "Figure", "Folded", "Narrative", "fold", "indicator_phrases", "judge", "quote",
-    "read_narrative", "scan", "show", "tolerance_text", "trimmed", "unit_of",
+    "BINDINGS", "MAX_CLAIMS", "MAX_FIGURES", "MISMATCH", "NOT_COMPARED", "NOT_COMPARED_ZH",
+    "NO_CLAIMS", "PLAN_FIELDS", "QUALIFIER_ZH", "TEXT_FIELDS", "UNBOUND", "VERDICT_ZH", "VERIFIED",
+    "WHY_ZH", "Bind", "Claim", "Data", "Datum", "Figure", "Folded", "Narrative", "PhraseIndex",
+    "fold", "indicator_phrases", "judge", "quote", "read_narrative", "scan", "show",
+    "tolerance_text", "trimmed", "unit_of",
 ]
 
 

@@ -152,6 +152,11 @@ class Found:
     key: str | None = None
     quote_from: int | None = None
     note: str = ""
+    why: str = ""  # not compared, and why (年份, 增长, 计划 …)
+    either: tuple[str, ...] = ()  # more keys the words may name: compared only when one agrees
+    tentative: bool = False  # the words may name a part: a disagreement is not flagged
+    ordinal: bool = False  # 第 2 名
+    phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)
 
 
 def scan(t: Folded) -> list[Found]:
@@ -163,7 +168,7 @@ def scan(t: Folded) -> list[Found]:
             break
         unit, end = m["unit"], m.end()
         after = s[end:end + 3]
-        if s[max(0, m.start() - 1):m.start()] == "第" or after.startswith("/"):
+        if after.startswith("/"):
             continue
         if after.startswith(NOT_AFTER.get(unit, ())):
             continue
@@ -181,5 +186,6 @@ def scan(t: Folded) -> list[Found]:
         out.append(Found(m.start(), m.end(), Decimal(digits),
                           len(digits.split(".")[1]) if "." in digits else 0, unit, qualifier,
                           t.start_of("sentence", m.start()), t.start_of("clause", m.start()),
-                          t.end_of("clause", m.end())))
+                          t.end_of("clause", m.end()),
+                          ordinal=s[max(0, m.start() - 1):m.start()] == "第"))
     return out

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import schema as S
@@ -53,8 +54,8 @@ from .phrases import (
     MEASURES,
     MISMATCH,
     MORE_OR_LESS,
-    NARROWING,
     NAME_TAILS_UP_TO,
+    NARROWING,
     ORDINAL,
     OTHER_YEAR_WORDS,
     PART_WORDS,
@@ -95,23 +96,37 @@ if TYPE_CHECKING:
 
 
 class PhraseIndex:
-    """Phrase → the rows it names, for the table and one workbook's indicators and projects."""
+    """Phrase → the rows it names, for the table and one workbook's indicators and projects.
+    A row with ``suffixes`` is named by its phrase and then one of them (“名称 + 得分”)."""
 
     def __init__(self, rows: Iterable[Bind]) -> None:
         self.rows: dict[str, list[Bind]] = {}
+        self.suffixes: set[str] = set()
+        self.longest = 0
+        groups: dict[int, list[Bind]] = {}  # rows sharing their phrases (an indicator's)
         for row in rows:
-            for p in row.phrases:
+            groups.setdefault(id(row.phrases), []).append(row)
+            self.suffixes.update(row.suffixes)
+        for same in groups.values():
+            phrases = same[0].phrases
+            self.longest = max(self.longest, max(map(len, phrases), default=0))
+            for p in phrases:
                 if p:
-                    self.rows.setdefault(p, []).append(row)
-        self.longest = max((len(p) for p in self.rows), default=0)
+                    self.rows.setdefault(p, []).extend(same)
 
     def ending_at(self, s: str, end: int, lo: int) -> list[tuple[int, Bind]]:
         """Every (phrase length, row) whose phrase ends at ``end`` and starts at or after ``lo``."""
         out = []
+        for sfx in (x for x in self.suffixes if s.endswith(x, lo, end)):
+            stop = end - len(sfx)
+            for n in range(1, min(self.longest, stop - lo) + 1):
+                rows = self.rows.get(s[stop - n:stop])
+                if rows:
+                    out += [(n + len(sfx), r) for r in rows if sfx in r.suffixes]
         for n in range(1, min(self.longest, end - lo) + 1):
             rows = self.rows.get(s[end - n:end])
             if rows:
-                out += [(n, r) for r in rows]
+                out += [(n, r) for r in rows if not r.suffixes]
         return out
 
 
@@ -324,6 +339,7 @@ def _metric(data: Data, key: str) -> Decimal | None:
     return v if isinstance(v, Decimal) else None
 
 
+@lru_cache(maxsize=256)
 def unit_of(text: str) -> tuple[str, Decimal] | None:
     """The kind and factor of a unit as a report or the 度量单位 column writes it."""
     return UNITS.get(fold_name(text or ""))
@@ -368,16 +384,19 @@ def indicator_rows(indicators: Iterable[IndicatorCalc]) -> list[Bind]:
     """The department's indicators as rows of the table: the 完成值 (the 指标值 in a plan) by
     its name in its unit, and its score by its name and 得分."""
     rows = []
+    named: dict[str, tuple[str, ...]] = {}  # a name's phrases, once per name
     for ind in indicators:
         if not ind.name:
             continue
-        phrases = indicator_phrases(ind.name)
+        phrases = named.get(ind.name)
+        if phrases is None:
+            phrases = named[ind.name] = indicator_phrases(ind.name)
         u = _unit(ind)
         if u is not None and _dec(ind.row.get("actual")) is not None:
             rows.append(Bind(phrases, f"indicator.{ind.row.number}.actual", u[0],
                              gap=INDICATOR_LINKS, own=True))
-        rows.append(Bind(tuple(p + s for p in phrases for s in ("得分", "自评得分")),
-                         f"indicator.{ind.row.number}.score", SCORE, own=True))
+        rows.append(Bind(phrases, f"indicator.{ind.row.number}.score", SCORE, own=True,
+                         suffixes=("得分", "自评得分")))
     return rows
 
 

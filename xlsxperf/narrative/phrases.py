@@ -139,6 +139,7 @@ class Bind:
     excludes: tuple[str, ...] = ()
     why: str = ""
     own: bool = False  # the department's own names (indicators, projects): no scope check
+    suffixes: tuple[str, ...] = ()  # the phrase is a name followed by one of these (… 得分)
 
     @property
     def keys(self) -> tuple[str, ...]:

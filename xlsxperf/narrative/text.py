@@ -65,22 +65,43 @@ class Folded:
         return breaks[k] if k < len(breaks) else len(self.text)
 
 
+_FOLDED: dict[str, str] = {}  # a character as folded ("" when dropped), memoised
+
+
+def _fold_char(ch: str) -> str:
+    out = _FOLDED.get(ch)
+    if out is None:
+        if ch in DROP or (ch.isspace() and ch != "\n"):
+            out = ""
+        elif ch in KEEP:
+            out = ch
+        else:
+            n = unicodedata.normalize("NFKC", ch)
+            out = n if len(n) == 1 else ch
+        if len(_FOLDED) < 100_000:
+            _FOLDED[ch] = out
+    return out
+
+
 def fold(text: str) -> Folded:
     chars: list[str] = []
     at: list[int] = []
     for i, ch in enumerate(text):
-        if ch in DROP or (ch.isspace() and ch != "\n"):
-            continue
-        if ch not in KEEP:
-            n = unicodedata.normalize("NFKC", ch)
-            ch = n if len(n) == 1 else ch
-        chars.append(ch)
-        at.append(i)
+        c = _fold_char(ch)
+        if c:
+            chars.append(c)
+            at.append(i)
     at.append(len(text))
     return Folded(text, "".join(chars), tuple(at))
 
 
+_PLAIN = re.compile(r"[\u4e00-\u9fff!#-&(-~]*")  # CJK and ASCII but quotes: NFKC leaves them
+
+
 def fold_name(text: str) -> str:
+    """A name folded like a text (no line breaks); fast for the plain CJK of most names."""
+    if _PLAIN.fullmatch(text):
+        return text
     return fold(text).text.replace("\n", "")
 
 

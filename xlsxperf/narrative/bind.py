@@ -45,6 +45,7 @@ from .phrases import (
     DURATION,
     DURATIONS,
     FUNDING,
+    FUNDING_SOURCES,
     GROUP_OF,
     GROUPS,
     HUNDRED,
@@ -66,6 +67,7 @@ from .phrases import (
     PLAN_BEFORE,
     PLAN_LINKS,
     POINTS,
+    QUALIFIERS_BEFORE,
     RATE,
     RATE_WORDS,
     RESPECTIVELY,
@@ -73,6 +75,8 @@ from .phrases import (
     SCORE,
     SCORE_OF,
     SHARE_OF,
+    SHARE_TAILS,
+    SHARE_WHOLES,
     SHARE_WORDS,
     TOPIC_REACH,
     TOPIC_TAILS,
@@ -132,6 +136,7 @@ class PhraseIndex:
 
 _TABLE: list[Bind] = list(BINDINGS)
 _GAP_WORDS = tuple(sorted(set(INDICATOR_LINKS), key=len, reverse=True))
+QUALIFIER_WORDS = tuple(sorted((w for w, _ in QUALIFIERS_BEFORE), key=len, reverse=True))
 _SCOPE_WORDS = tuple(sorted(set(SCOPE) | set(TOTAL_MARKS), key=len, reverse=True))
 
 # ---------------------------------------------------------------------------------------------
@@ -172,6 +177,14 @@ class Data:
             self._index = PhraseIndex([*_TABLE, *indicator_rows(self.calc.indicators),
                                        *project_rows(self.calc.projects)])
         return self._index
+
+    def only(self, funding: str) -> bool:
+        """Is all the department's money from this source (no other income, no opening
+        balance)? Then 一般公共预算财政拨款基本支出 is 基本支出."""
+        own = FUNDING_SOURCES.get(funding, ())
+        others = [n for n in (f"income_{k}" for k, _ in S.INCOME_SOURCES) if n not in own]
+        values = [self.sub.number(n) for n in [*others, "balance_start"]]
+        return bool(own) and all(v is not None and v == 0 for v in values)
 
     @property
     def measured(self) -> dict[str, list[tuple[int, str]]]:
@@ -548,7 +561,7 @@ class Binder:
         while rest:
             w = next((w for w in FUNDING + NARROWING if rest.endswith(w)), None)
             if w:
-                funding = True
+                funding = funding or not self.data.only(w)
             else:
                 w = next((w for w in allowed if rest.endswith(w)), None)
                 if w is None:
@@ -575,7 +588,7 @@ class Binder:
             return
         if m is None or isinstance(m, str):
             if not self._follow(k, lo) and not self._measure(k, lo) and isinstance(m, str):
-                f.note = m
+                f.note, f.other = m, True
             if f.key is None and kind in DURATIONS:
                 f.why, f.note = DURATION, WHY_ZH[DURATION]
             return
@@ -587,19 +600,19 @@ class Binder:
         s = self.t.text
         if PERIOD_RE.search(s[f.sentence:f.start]):
             return PERIOD
+        for w in QUALIFIER_WORDS:  # 不少于 880 人 is no difference
+            window = window.replace(w, "\x00")
         if any(w in window for w in RATE_WORDS):
             return RATE
+        years = re.findall(r"(\d{4})年", window)
+        other_year = any(w in window for w in OTHER_YEAR_WORDS) or any(
+            self.year is None or int(y) != self.year for y in years)
         change = any(w in window for w in CHANGE_WORDS)
-        if any(w in window for w in DIFFERENCE_WORDS) or MORE_OR_LESS.search(window) or (
-                (change or kind == POINTS) and COMPARED_WITH.search(window)):
-            return DIFFERENCE
-        if change:
-            return CHANGE
-        if kind == POINTS:
-            return DIFFERENCE
-        if any(w in window for w in OTHER_YEAR_WORDS) or (self.year is not None and any(
-                int(y) != self.year for y in re.findall(r"(\d{4})年", window))):
-            return YEAR
+        compared = COMPARED_WITH.search(window) or any(w in window for w in DIFFERENCE_WORDS)
+        if change or compared or MORE_OR_LESS.search(window) or kind == POINTS:
+            return CHANGE if other_year or (change and not compared) else DIFFERENCE
+        if other_year:
+            return YEAR  # (a year named when the workbook's own is unknown: no telling)
         return ""
 
     def _bind(self, k: int, m: _Match, lo: int) -> None:
@@ -609,30 +622,37 @@ class Binder:
         if not row.keys:
             f.why = row.why
             f.note = WHY_ZH[row.why] if row.why else "填报表中没有这一项"
+            f.other = not row.why
             return
         total = funding = False
-        if not row.own:
-            other, funding, total = self._left(m)
-            if other:
-                f.note = f"“{other}”限定了名称，不是填报表中的这一项"
-                return
-        keys = list(row.keys)
-        for r in m.others:
-            keys += [key for key in r.keys if key not in keys]
+        project = self._project_named(m, lo)
+        if project is not None:  # 新闻宣传专项经费全年预算 …: that project's
+            keys = [project]
+        else:
+            if not row.own:
+                other, funding, total = self._left(m)
+                if other:
+                    f.note = f"“{other}”限定了名称，不是填报表中的这一项"
+                    f.other = True
+                    return
+            keys = list(row.keys)
+            for r in m.others:
+                keys += [key for key in r.keys if key not in keys]
         before = s[lo:m.start]
         for word in CATEGORY_WORDS:  # 特定目标类 is no 目标
             before = before.replace(word, "")
-        plan = self.plan or any(w in PLAN_LINKS for w in m.links) or \
-            any(w in before for w in PLAN_BEFORE)
-        if plan:
+        plan = self.plan or any(w in PLAN_LINKS for w in m.links)
+        maybe = not plan and any(w in before for w in PLAN_BEFORE)  # 按计划完成 … / 目标为 …
+        if plan or maybe:
             if not all(key.startswith("indicator.") and key.endswith(".actual") for key in keys):
                 f.why, f.note = PLAN, WHY_ZH[PLAN]
                 return
-            keys = [key.removesuffix(".actual") + ".target" for key in keys]
-        if len(keys) == 1:
-            keys = [self._continue(k, keys[0], m, total)]
-            if not keys[0]:
-                f.note = "得分对应的项目不明"
+            targets = [key.removesuffix(".actual") + ".target" for key in keys]
+            keys = targets + keys if maybe else targets
+        if len(keys) == 1 and project is None:
+            keys = self._continue(k, keys[0], m, total)
+            if not keys:
+                f.note = "说的是前面提到的另一项，填报表中没有"
                 return
         if self._part(k, keys, lo, m):
             f.note = "其中列出的组成部分，不是合计"
@@ -641,28 +661,66 @@ class Binder:
             f.note = "所列人员含" + "、".join(row.excludes) + "，与填报的口径不同"
             return
         f.key, f.either = keys[0], tuple(keys[1:])
-        f.tentative = funding
+        f.tentative = f.tentative or funding
 
-    def _continue(self, k: int, key: str, m: _Match, total: bool) -> str:
-        """The same subject continues: 项目支出全年预算 …，实际支出 … is the projects' 执行数;
-        预算执行率 x%，得分 y 分 is the budget's score."""
+    def _continue(self, k: int, key: str, m: _Match, total: bool) -> list[str]:
+        """The same subject continues: 项目支出全年预算 …，实际支出 … is the projects' 执行数; a
+        project's amount, then 执行率 is that project's; 预算执行率 x%，得分 y 分 is the budget's
+        score. After 项目支出 x 万元 a bare 执行率 may be either the projects' or the whole's."""
         prev = self._previous_keyed(k)
-        if m.row.phrases and key == "self_total" and s_bare(self.t.text[m.start:m.end]):
-            if prev is None:
-                return key
-            g = self.found[prev].key or ""
-            if g in SCORE_OF:
-                return SCORE_OF[g]
-            if g.startswith("indicator.") and g.endswith(".actual"):
-                return g.removesuffix(".actual") + ".score"
-            return ""
-        if key in GROUP_OF and GROUP_OF[key][0] == "total" and not total and prev is not None \
-                and not m.row.topic:
-            theirs = GROUP_OF.get(self.found[prev].key or "")
-            role = GROUP_OF[key][1]
-            if theirs and theirs[0] != "total" and theirs[1] != role and role in GROUPS[theirs[0]]:
-                return GROUPS[theirs[0]][role]
-        return key
+        g = self.found[prev] if prev is not None else None
+        if key == "self_total" and bare_score(self.t.text[m.start:m.end]):
+            if g is None:
+                return [key]
+            if (g.key or "") in SCORE_OF:
+                return [SCORE_OF[g.key or ""]]
+            if (g.key or "").startswith("indicator.") and (g.key or "").endswith(".actual"):
+                return [(g.key or "").removesuffix(".actual") + ".score"]
+            return []
+        if key not in GROUP_OF or GROUP_OF[key][0] != "total" or total or m.row.topic:
+            return [key]
+        before = self._before(k)
+        if before is not None and before.other:
+            return []  # 三公经费支出 …，预算执行率 …: the rate of what was named
+        if before is not None and before.tentative:
+            self.found[k].tentative = True  # 财政拨款支出决算 …，完成预算的 …: of that money
+        if g is None:
+            return [key]
+        role = GROUP_OF[key][1]
+        theirs = [x for x in (g.key, *g.either) if x]
+        if theirs and all(x.startswith("project.") for x in theirs) and role in PROJECT_ROLES:
+            return [f"project.{theirs[0].split('.')[1]}.{PROJECT_ROLES[role]}"]
+        group = GROUP_OF.get(g.key or "")
+        if group and group[0] != "total" and group[1] != role and role in GROUPS[group[0]]:
+            return [GROUPS[group[0]][role]]
+        part = EXPENDITURE_PARTS.get(g.key or "")
+        if part and role in GROUPS[part] and not g.either:
+            return [key, GROUPS[part][role]]
+        return [key]
+
+    def _before(self, k: int) -> Found | None:
+        """The figure before, in the sentence (not counting those not compared)."""
+        f = self.found[k]
+        for j in range(k - 1, -1, -1):
+            g = self.found[j]
+            if g.sentence != f.sentence:
+                return None
+            if not g.why:
+                return g
+        return None
+
+    def _project_named(self, m: _Match, lo: int) -> str | None:
+        """A project named right before a budget phrase (新闻宣传专项经费全年预算): its datum."""
+        key = m.row.keys[0] if len(m.row.keys) == 1 else ""
+        group = GROUP_OF.get(key)
+        if m.row.own or group is None or group[1] not in PROJECT_ROLES:
+            return None
+        s = self.t.text
+        end = m.start - (1 if s[m.start - 1:m.start] == "的" else 0)
+        for _, r in sorted(self.index.ending_at(s, end, lo), key=lambda x: -x[0]):
+            if r.own and r.keys and r.keys[0].startswith("project."):
+                return f"project.{r.keys[0].split('.')[1]}.{PROJECT_ROLES[group[1]]}"
+        return None
 
     def _previous_keyed(self, k: int) -> int | None:
         f = self.found[k]
@@ -756,8 +814,26 @@ class Binder:
             f.key = self._related(subject, kind)
             if f.key is None:
                 f.note = "未能确定所占比例或完成率对应的项目"
+            elif kind == "share" and not self._whole(f.key, window[at + 1:]):
+                f.key, f.note = None, "所占的是另一个总数，填报数据中没有这一比例"
             return True
         return False
+
+    def _whole(self, key: str, text: str) -> bool:
+        """占 … 的 x%: the whole named after 占, if any, is the share's own (收入合计 …)."""
+        wholes = next((w for p, w in SHARE_WHOLES.items() if key.startswith(p)), ())
+        while True:
+            tail = next((w for w in SHARE_TAILS if text.endswith(w)), None)
+            if tail is None:
+                break
+            text = text[: -len(tail)]
+        text = re.sub(r"^\d{4}年度?", "", text)
+        while text and text not in wholes:
+            head = next((w for w in _SCOPE_WORDS if text.startswith(w)), None)
+            if head is None:
+                return False
+            text = text[len(head):]
+        return True
 
     def _subject(self, k: int, at: int, kind: str) -> str | None:
         """The datum named just before 占 / 完成: a phrase there (back to the figure before, in
@@ -773,16 +849,23 @@ class Binder:
         kinds = None if kind == "completion" else CNY
         m = self._match(lo, end, kinds, f.sentence)
         if isinstance(m, _Match):
-            if not m.row.keys or (not m.row.own and self._left(m)[0]):
+            if not m.row.keys:
                 return None
+            if not m.row.own:
+                other, funding, _ = self._left(m)
+                if other:
+                    return None
+                f.tentative = f.tentative or funding
             key = m.row.keys[0]
             return key if kind == "share" or key.startswith("indicator.") else None
         if m is not None:
             return None
         if prev is None:
             return None
-        f.quote_from = self.found[prev].clause
-        return self.found[prev].key
+        g = self.found[prev]
+        f.quote_from = g.clause
+        f.tentative = g.tentative
+        return g.key if not g.either else None
 
     def _related(self, key: str | None, kind: str) -> str | None:
         if key is None:
@@ -846,7 +929,11 @@ class Binder:
         return hits[0] if len(hits) == 1 else None
 
 
-def s_bare(phrase: str) -> bool:
+PROJECT_ROLES = {"initial": "initial", "budget": "budget", "actual": "actual", "rate": "rate_pct"}
+EXPENDITURE_PARTS = {"exp_basic": "basic", "exp_project": "project"}
+
+
+def bare_score(phrase: str) -> bool:
     """A bare 得分 / 评分: whose score depends on what the sentence named before."""
     return phrase in ("得分", "评分")
 

@@ -104,7 +104,13 @@ SCOPE: tuple[str, ...] = (
     "支出", "评价", "自评", "综合", "全部", "正式", "在职")
 # Money-source words before a 支出 or 结余 phrase: the figure may cover only that money; it is
 # compared, but a disagreement is listed (口径可能不同), never flagged.
+# When the department has no other money (no other income, no opening balance) the words change
+# nothing, and the figure is compared as any other.
 FUNDING = ("一般公共预算财政拨款", "一般公共预算", "财政拨款")
+FUNDING_SOURCES = {
+    "一般公共预算财政拨款": ("income_general_budget",), "一般公共预算": ("income_general_budget",),
+    "财政拨款": ("income_general_budget", "income_gov_fund", "income_state_capital"),
+}
 # Words before a phrase that may narrow it to some of what the datum counts (下设副科级事业单位):
 # the figure is compared, but a disagreement is listed, never flagged.
 NARROWING = ("副科级", "正科级", "科级", "副处级", "正处级", "处级", "二级", "直属", "全额拨款",
@@ -209,7 +215,7 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("收入总计", "收、支总计", "收支总计"), "income.grand_total", CNY),
     Bind(("一般公共预算财政拨款收入", "一般公共预算财政拨款", "一般公共预算拨款收入",
           "一般公共预算收入", "一般公共预算拨款", "一般公共预算"), "income_general_budget", CNY),
-    Bind(("财政拨款收入", "财政拨款"), "income.fiscal_appropriation", CNY),
+    Bind(("财政拨款收入", "财政拨款", "财政拨款收入总额"), "income.fiscal_appropriation", CNY),
     Bind(("政府性基金预算财政拨款收入", "政府性基金预算财政拨款", "政府性基金预算拨款收入",
           "政府性基金预算拨款", "政府性基金预算收入", "政府性基金收入", "政府性基金"),
          "income_gov_fund", CNY),
@@ -230,8 +236,8 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("年末结转和结余", "结转和结余", "结转结余", "年末结余", "年末结转结余"), "balance_end", CNY),
     Bind(("结余", "结转", "结余资金", "结转资金"), "balance_end", CNY),
     Bind(("结余", "结转", "结余资金", "结转资金"), None, CNY, ("预算",), why="差额"),
-    Bind(("年初结转和结余", "年初结转结余", "年初结余", "上年结转和结余", "上年结转结余"),
-         "balance_start", CNY),
+    Bind(("年初结转和结余", "年初结转结余", "年初结余", "年初结转", "上年结转和结余", "上年结转结余",
+          "上年结转", "上年结余"), "balance_start", CNY),
     # 预算执行: the whole budget, its two parts, and the projects of each category
     *(row for scope in GROUPS for row in _budget_rows(scope)),
     Bind(("基本支出预算执行率", "基本支出执行率"), "execution.rate_pct.basic", PERCENT),
@@ -242,8 +248,10 @@ BINDINGS: tuple[Bind, ...] = (
     # 机构与人员
     Bind(("下属二级单位", "二级单位", "下属单位", "下属事业单位", "所属单位"), "sub_units", COUNT),
     Bind(("单位", "事业单位"), "sub_units", COUNT, ("下设", "下属")),
-    Bind(("编制", "核定编制", "人员编制", "核定人员编制", "编制合计", "编制数", "编制人数",
-          "编制在职人员", "核定编制在职人员"), "quota_total", (PEOPLE, COUNT)),
+    # a bare 编制 also compiles things (编制 2 个方案): only with people
+    Bind(("编制",), "quota_total", PEOPLE),
+    Bind(("核定编制", "人员编制", "核定人员编制", "编制合计", "编制数", "编制人数", "编制在职人员",
+          "核定编制在职人员"), "quota_total", (PEOPLE, COUNT)),
     Bind(("行政编制",), "quota_admin", (PEOPLE, COUNT)),
     Bind(("事业编制",), "quota_institution", (PEOPLE, COUNT)),
     Bind(("工勤编制",), "quota_worker", (PEOPLE, COUNT)),
@@ -251,7 +259,8 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("事业", "事业人员"), "quota_institution", (PEOPLE, COUNT), QUOTA),
     Bind(("工勤", "行政工勤", "工勤人员"), "quota_worker", (PEOPLE, COUNT), QUOTA),
     Bind(("实有人数", "期末实有人数", "实有人员", "在职人数", "在职人员", "实有人数合计", "实有",
-          "在职", "实有在职人员", "在职实有", "在职教职工", "正式教职工", "教职工", "在编人员"),
+          "在职", "实有在职人员", "在职实有", "在职教职工", "正式教职工", "教职工", "在编人员",
+          "在职职工"),
          "staff_total", PEOPLE, excludes=RETIREES),
     *(Bind(phrases, key, PEOPLE, topic) for topic in ((), STAFF) for phrases, key in (
         (("行政", "行政人员", "实有行政人员"), "staff_admin"),
@@ -271,8 +280,8 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("退休",), None, PEOPLE, STOCK),
     Bind(("其他减少",), "flow_other", PEOPLE),
     # 得分: after 预算执行率 x%, 得分 is its score (:data:`SCORE_OF`)
-    Bind(("自评得分", "自评总分", "总得分", "综合得分", "评价得分", "得分", "总分", "综合评分",
-          "评分", "自评综合评分", "评价总分"), "self_total", SCORE),
+    Bind(("自评得分", "自评总分", "总得分", "综合得分", "评价得分", "得分", "综合评分", "评分",
+          "自评综合评分"), "self_total", SCORE),
     Bind(("预算执行率得分", "预算执行得分", "执行率得分"), "budget_score", SCORE),
     # named, but not in the template
     Bind(("离退休", "退休人员", "退休职工", "离休", "事业单位", "行政事业", "行政村", "行政执法",
@@ -290,6 +299,15 @@ SHARE_OF = {
     "exp_basic": "expenditure.share_pct.basic",
     "exp_project": "expenditure.share_pct.project",
 }
+# 占 … 的 x%: the whole may be named after 占; a share is compared only when it is the datum's
+SHARE_WHOLES = {
+    "income.share_pct.": ("收入合计", "本年收入合计", "本年收入", "收入总额", "总收入", "全部收入",
+                          "全年收入", "收入"),
+    "expenditure.share_pct.": ("支出合计", "本年支出合计", "本年支出", "支出总额", "总支出",
+                               "全部支出", "全年支出", "支出"),
+}
+SHARE_TAILS = ("的比重为", "的比重", "比重为", "比重", "的比例为", "的比例", "比例为", "比例", "比为",
+               "比", "的", "为", "达", "约")
 # "预算执行率 x%，得分 y 分": a bare 得分 after a figure is that figure's score.
 SCORE_OF = {"execution.rate_pct.total": "budget_score", "exec_total_actual": "budget_score"}
 # 其中 / 含 / 主要用于 …: what follows is a part of the total named before, never that total

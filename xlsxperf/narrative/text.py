@@ -177,6 +177,7 @@ class Found:
     either: tuple[str, ...] = ()  # more keys the words may name: compared only when one agrees
     tentative: bool = False  # the words may name a part: a disagreement is not flagged
     ordinal: bool = False  # 第 2 名
+    other: bool = False  # its words name something the template does not hold
     phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)
 
 

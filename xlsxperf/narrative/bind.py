@@ -58,6 +58,7 @@ from .phrases import (
     NAME_TAILS_UP_TO,
     NARROWING,
     ORDINAL,
+    ORGANISATION,
     OTHER_YEAR_WORDS,
     PART_WORDS,
     PERCENT,
@@ -83,6 +84,7 @@ from .phrases import (
     TOTAL_MARKS,
     UNBOUND,
     UNITS,
+    USD,
     VERIFIED,
     WHY_ZH,
     YEAR,
@@ -241,8 +243,8 @@ class Data:
             if v is None:
                 return None
             unit = f.unit if f.kind is S.Kind.INTEGER and f.unit else KIND_UNITS.get(f.kind, "")
-            parts, words, slip = self._parts(key, v)
-            return Datum(v, unit, sub[key].cell, parts=parts, parts_words=words, slip=slip)
+            total, words, slip = self._parts(key, v)
+            return Datum(v, unit, sub[key].cell, parts=total, parts_words=words, slip=slip)
         metric = BY_KEY.get(key)
         if metric is not None:
             exact = metric.exact(self.basis)
@@ -529,7 +531,7 @@ class Binder:
         lo = max(sentence, m.start - TOPIC_REACH)
         at, word = max((s.rfind(w, lo, m.start), w) for w in m.row.topic)
         if at < 0:
-            return False
+            return self._project_named(m, lo) is not None  # 机要保密工作经费预算 …
         m.topic = at
         if not m.row.subject:
             return True
@@ -547,21 +549,22 @@ class Binder:
                 m.weak = True
         return True
 
-    def _left(self, m: _Match) -> tuple[str, bool, bool]:
-        """What stands right before the phrase: (what makes it another thing or "", whether it
-        names a money source, whether it says "the whole")."""
+    def _left(self, m: _Match) -> tuple[str, str, bool]:
+        """What stands right before the phrase: (what makes it another thing or "", why it may
+        name only a part (a money source, a grade …) or "", whether it says "the whole")."""
         s = self.t.text
         j = m.start
         while j > 0 and cjk(s[j - 1]):
             j -= 1
         rest = s[j:m.start]
-        funding = total = False
+        funding, total = "", False
         allowed = tuple(sorted(_SCOPE_WORDS + m.row.topic + (TOPIC_TAILS if m.row.topic else ()),
                                key=len, reverse=True))
         while rest:
             w = next((w for w in FUNDING + NARROWING if rest.endswith(w)), None)
             if w:
-                funding = funding or not self.data.only(w)
+                if not funding and not self.data.only(w):
+                    funding = f"名称前有“{w}”，说的可能只是其中一部分，口径可能不同，不作为问题"
             else:
                 w = next((w for w in allowed if rest.endswith(w)), None)
                 if w is None:
@@ -624,7 +627,7 @@ class Binder:
             f.note = WHY_ZH[row.why] if row.why else "填报表中没有这一项"
             f.other = not row.why
             return
-        total = funding = False
+        total, funding = False, ""
         project = self._project_named(m, lo)
         if project is not None:  # 新闻宣传专项经费全年预算 …: that project's
             keys = [project]
@@ -661,7 +664,7 @@ class Binder:
             f.note = "所列人员含" + "、".join(row.excludes) + "，与填报的口径不同"
             return
         f.key, f.either = keys[0], tuple(keys[1:])
-        f.tentative = f.tentative or funding
+        f.tentative = f.tentative or funding or (self._elsewhere(f, m) if not row.own else "")
 
     def _continue(self, k: int, key: str, m: _Match, total: bool) -> list[str]:
         """The same subject continues: 项目支出全年预算 …，实际支出 … is the projects' 执行数; a
@@ -683,13 +686,16 @@ class Binder:
         if before is not None and before.other:
             return []  # 三公经费支出 …，预算执行率 …: the rate of what was named
         if before is not None and before.tentative:
-            self.found[k].tentative = True  # 财政拨款支出决算 …，完成预算的 …: of that money
+            self.found[k].tentative = before.tentative  # 财政拨款支出决算 …，完成预算的 …
         if g is None:
             return [key]
         role = GROUP_OF[key][1]
         theirs = [x for x in (g.key, *g.either) if x]
-        if theirs and all(x.startswith("project.") for x in theirs) and role in PROJECT_ROLES:
-            return [f"project.{theirs[0].split('.')[1]}.{PROJECT_ROLES[role]}"]
+        project = next((x for x in theirs if x.startswith("project.")), None)
+        if project is not None and role in PROJECT_ROLES:  # 危桥改造工程经费 …，实际支出 …
+            return [f"project.{project.split('.')[1]}.{PROJECT_ROLES[role]}"]
+        if theirs and theirs[0].startswith("indicator.") and _kind(g) in (CNY, USD):
+            return []  # a cost indicator's amount, then its spending or rate: not the budget's
         group = GROUP_OF.get(g.key or "")
         if group and group[0] != "total" and group[1] != role and role in GROUPS[group[0]]:
             return [GROUPS[group[0]][role]]
@@ -697,6 +703,18 @@ class Binder:
         if part and role in GROUPS[part] and not g.either:
             return [key, GROUPS[part][role]]
         return [key]
+
+    def _elsewhere(self, f: Found, m: _Match) -> str:
+        """Has the sentence named another organisation before the phrase (下属单位 1 个，即县委
+        机要保密局，编制 5 名)? Its figures may be that organisation's: why, or ""."""
+        s = self.t.text
+        for o in ORGANISATION.finditer(s, f.sentence, m.start):
+            name = o.group()
+            while name and name.startswith(_SCOPE_WORDS):  # 本单位, 其中下属单位 …
+                name = name[len(next(w for w in _SCOPE_WORDS if name.startswith(w))):]
+            if len(name) > 1 and name not in self.data.unit_name and name not in _SCOPE_WORDS:
+                return f"句中先说到“{name}”，可能是它的数，不作为问题"
+        return ""
 
     def _before(self, k: int) -> Found | None:
         """The figure before, in the sentence (not counting those not compared)."""
@@ -997,7 +1015,7 @@ def figure_record(name: str, where: Cell | None, t: Folded, f: Found, data: Data
             note = note or "单位不同，无法比较"
         else:
             note = note or ("可能是" + "、".join(data.label(k) for k, _, _ in tried) + "，与其中任何一项都不一致"
-                            if len(tried) > 1 else "只是其中一部分资金时口径可能不同，不作为问题")
+                            if len(tried) > 1 else f.tentative)
         if verdict == UNBOUND:
             key, datum = None, None
     return Figure(name, where, clause, text, f.number, f.unit, f.decimals, f.qualifier, key,

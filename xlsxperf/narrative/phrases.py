@@ -117,6 +117,9 @@ NARROWING = ("副科级", "正科级", "科级", "副处级", "正处级", "处�
              "差额拨款", "自收自支", "公益一类", "公益二类", "参公")
 TOTAL_MARKS = ("整体", "部门整体", "总体", "全部")  # 整体预算执行率: the whole, never a part
 TOPIC_TAILS = ("项目", "资金", "经费", "的")  # 特定目标类项目年初预算: the topic's own words
+# Another organisation named in the sentence (下属单位 …，编制 5 名): the figures after it may be
+# its own; compared, but a disagreement is listed, never flagged.
+ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:局|中心|站|队|馆|单位|公司|学校|医院|委员会|办公室)")
 
 # ---------------------------------------------------------------------------------------------
 # The binding table: per row its phrases, its datum, the kinds of figure it takes, what may
@@ -161,7 +164,7 @@ FLOW = ("本年", "当年", "年内", "全年", "新增", "减少", "期间", "�
 STOCK = ("离退休", "离休", "在职", "实有", "现有", "共有", "在册", "另有")
 RETIREES = ("退休", "离休")
 CATEGORY_WORDS = {"特定目标类": "special", "人员类": "personnel", "运转类": "operating"}
-PROJECT_WORDS = ("项目支出",)
+PROJECT_WORDS = ("项目支出", "项目资金", "项目经费", "项目预算", "实施项目")
 
 # The parts of the budget, each with its 年初预算 / 全年预算 / 执行 / 执行率 (and the number of
 # projects for a category): (scope, topic words, role -> key).
@@ -172,7 +175,8 @@ GROUPS: dict[str, dict[str, str]] = {
     "basic": {"initial": "exec_basic_initial", "budget": "exec_basic_budget",
               "actual": "exec_basic_actual", "rate": "execution.rate_pct.basic"},
     "project": {"initial": "exec_project_initial", "budget": "exec_project_budget",
-                "actual": "exec_project_actual", "rate": "execution.rate_pct.project"},
+                "actual": "exec_project_actual", "rate": "execution.rate_pct.project",
+                "count": "projects.count"},
     **{cat: {"initial": f"projects.{cat}.initial", "budget": f"projects.{cat}.budget",
              "actual": f"projects.{cat}.actual",
              "rate": f"projects.by_category.{cat}.execution_rate_pct",
@@ -188,7 +192,7 @@ ROLE_PHRASES = {
     "budget": ("全年预算数", "全年预算", "调整后预算数", "调整后预算", "调整预算数", "调整预算",
                "预算数"),
     "actual": ("全年执行数", "执行数", "实际执行", "执行金额", "支出执行", "实际支出", "执行",
-               "决算数", "决算"),
+               "决算数", "决算", "支出"),
     "rate": ("预算执行率", "执行率", "完成调整预算数的", "完成调整后预算数的", "完成调整预算的",
              "完成全年预算数的", "完成全年预算的", "完成预算数的", "完成预算的"),
 }
@@ -202,7 +206,7 @@ def _budget_rows(scope: str) -> tuple[Bind, ...]:
     rows = [Bind(ROLE_PHRASES[role] + (("预算",) if topic and role == "budget" else ()),
                  roles[role], PERCENT if role == "rate" else CNY, topic, subject=bool(topic))
             for role in ("initial", "budget", "actual", "rate")]
-    if "count" in roles:
+    if "count" in roles and scope in CATEGORY_WORDS.values():
         word = topic[0]
         rows.append(Bind((f"{word}项目", f"{word}项目数", f"{word}项目个数"), roles["count"], COUNT))
     return tuple(rows)
@@ -226,7 +230,7 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("单位资金收入", "单位资金"), "income_unit_funds", CNY),
     Bind(("其他收入",), "income_other", CNY),
     # 支出与结转结余: 支出总计 (决算) adds the year-end balance
-    Bind(("支出合计", "支出总额", "全年支出", "本年支出", "本年支出合计", "支出"), "exp_total", CNY),
+    Bind(("支出合计", "支出总额", "全年支出", "本年支出", "本年支出合计"), "exp_total", CNY),
     Bind(("总支出",), ("exp_total", "expenditure.grand_total"), CNY),
     Bind(("支出总计",), "expenditure.grand_total", CNY),
     Bind(("基本支出",), "exp_basic", CNY),
@@ -245,6 +249,7 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("调整后项目预算", "项目调整后预算", "项目全年预算", "项目支出全年预算"),
          "exec_project_budget", CNY),
     Bind(("实施项目", "项目数", "项目个数", "共有项目"), "projects.count", COUNT),
+    Bind(("项目资金", "项目经费", "项目资金总额"), ("exec_project_budget", "exec_project_actual"), CNY),
     # 机构与人员
     Bind(("下属二级单位", "二级单位", "下属单位", "下属事业单位", "所属单位"), "sub_units", COUNT),
     Bind(("单位", "事业单位"), "sub_units", COUNT, ("下设", "下属")),

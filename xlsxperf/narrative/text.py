@@ -175,7 +175,7 @@ class Found:
     note: str = ""
     why: str = ""  # not compared, and why (年份, 增长, 计划 …)
     either: tuple[str, ...] = ()  # more keys the words may name: compared only when one agrees
-    tentative: bool = False  # the words may name a part: a disagreement is not flagged
+    tentative: str = ""  # why the words may name a part: a disagreement is listed, not flagged
     ordinal: bool = False  # 第 2 名
     other: bool = False  # its words name something the template does not hold
     phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)

@@ -655,7 +655,7 @@ class Binder:
         if len(keys) == 1 and project is None:
             keys = self._continue(k, keys[0], m, total)
             if not keys:
-                f.note = "说的是前面提到的另一项，填报表中没有"
+                f.note, f.other = "说的是前面提到的另一项，填报表中没有", True
                 return
         if self._part(k, keys, lo, m):
             f.note = "其中列出的组成部分，不是合计"
@@ -664,7 +664,8 @@ class Binder:
             f.note = "所列人员含" + "、".join(row.excludes) + "，与填报的口径不同"
             return
         f.key, f.either = keys[0], tuple(keys[1:])
-        f.tentative = f.tentative or funding or (self._elsewhere(f, m) if not row.own else "")
+        f.tentative = f.tentative or funding or row.loose or (
+            self._elsewhere(f, m) if not row.own else "")
 
     def _continue(self, k: int, key: str, m: _Match, total: bool) -> list[str]:
         """The same subject continues: 项目支出全年预算 …，实际支出 … is the projects' 执行数; a

@@ -101,7 +101,10 @@ SCOPE: tuple[str, ...] = (
     "全年", "年度", "年", "年末", "期末", "部门", "本部门", "整体", "单位", "本单位", "我单位",
     "机关", "局机关", "本局", "我局", "全局", "本中心", "我中心", "本院", "我院", "共", "共计", "总",
     "实际", "实有", "现有", "核定", "财政", "经", "会", "有", "已", "为", "是", "均", "绩效",
-    "支出", "评价", "自评", "综合", "全部", "正式", "在职")
+    "支出", "评价", "自评", "综合", "全部", "正式", "在职",
+    # enumerations: 一是收入合计 …
+    "一是", "二是", "三是", "四是", "五是", "六是", "首先", "其次", "再次", "最后", "同时", "此外",
+    "另外", "总体")
 # Money-source words before a 支出 or 结余 phrase: the figure may cover only that money; it is
 # compared, but a disagreement is listed (口径可能不同), never flagged.
 # When the department has no other money (no other income, no opening balance) the words change
@@ -137,6 +140,8 @@ class Bind:
     about, not an item listed with its own figure. ``excludes``: words which, listed after the
     figure (其中 …), show the figure counts something else. ``why``: for a row with no key, the
     reason its figure is not compared (差额 …), if it is not merely missing from the template.
+    ``loose``: the datum may count only part of what the words do; a disagreement is listed,
+    never flagged.
     """
 
     phrases: tuple[str, ...]
@@ -149,6 +154,7 @@ class Bind:
     why: str = ""
     own: bool = False  # the department's own names (indicators, projects): no scope check
     suffixes: tuple[str, ...] = ()  # the phrase is a name followed by one of these (… 得分)
+    loose: str = ""  # why a disagreement is only listed, never flagged (the datum may be partial)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -248,7 +254,8 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("项目支出预算执行率", "项目支出执行率"), "execution.rate_pct.project", PERCENT),
     Bind(("调整后项目预算", "项目调整后预算", "项目全年预算", "项目支出全年预算"),
          "exec_project_budget", CNY),
-    Bind(("实施项目", "项目数", "项目个数", "共有项目"), "projects.count", COUNT),
+    Bind(("实施项目", "项目数", "项目个数", "共有项目"), "projects.count", COUNT,
+         loose="项目支出表可能只列了部分项目，不作为问题"),
     Bind(("项目资金", "项目经费", "项目资金总额"), ("exec_project_budget", "exec_project_actual"), CNY),
     # 机构与人员
     Bind(("下属二级单位", "二级单位", "下属单位", "下属事业单位", "所属单位"), "sub_units", COUNT),

@@ -272,7 +272,7 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("工勤", "行政工勤", "工勤人员"), "quota_worker", (PEOPLE, COUNT), QUOTA),
     Bind(("实有人数", "期末实有人数", "实有人员", "在职人数", "在职人员", "实有人数合计", "实有",
           "在职", "实有在职人员", "在职实有", "在职教职工", "正式教职工", "教职工", "在编人员",
-          "在职职工"),
+          "在职职工", "在编在岗人员"),
          "staff_total", PEOPLE, excludes=RETIREES),
     *(Bind(phrases, key, PEOPLE, topic) for topic in ((), STAFF) for phrases, key in (
         (("行政", "行政人员", "实有行政人员"), "staff_admin"),

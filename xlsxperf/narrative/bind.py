@@ -474,7 +474,7 @@ class Binder:
     def bind_all(self) -> None:
         for k, f in enumerate(self.found):
             if f.ordinal:
-                f.why = ORDINAL
+                f.why, f.note = ORDINAL, WHY_ZH[ORDINAL]
                 continue
             if _kind(f) == PERCENT and self._relation(k):
                 continue
@@ -626,6 +626,7 @@ class Binder:
             f.why = row.why
             f.note = WHY_ZH[row.why] if row.why else "填报表中没有这一项"
             f.other = not row.why
+            f.named = "" if row.why else s[m.start:m.end]
             return
         total, funding = False, ""
         project = self._project_named(m, lo)
@@ -636,7 +637,7 @@ class Binder:
                 other, funding, total = self._left(m)
                 if other:
                     f.note = f"“{other}”限定了名称，不是填报表中的这一项"
-                    f.other = True
+                    f.other, f.named = True, other
                     return
             keys = list(row.keys)
             for r in m.others:

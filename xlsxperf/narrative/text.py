@@ -178,6 +178,7 @@ class Found:
     tentative: str = ""  # why the words may name a part: a disagreement is listed, not flagged
     ordinal: bool = False  # 第 2 名
     other: bool = False  # its words name something the template does not hold
+    named: str = ""  # the words that make it another thing (政府采购执行率: 政府采购)
     phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)
 
 

@@ -79,6 +79,7 @@ from .phrases import (
     SHARE_TAILS,
     SHARE_WHOLES,
     SHARE_WORDS,
+    TEXT_FIELDS,
     TOPIC_REACH,
     TOPIC_TAILS,
     TOTAL_MARKS,
@@ -92,7 +93,7 @@ from .phrases import (
     Bind,
 )
 from .records import Datum, Figure
-from .text import Folded, Found, cjk, fold_name, half_unit
+from .text import Folded, Found, cjk, fold, fold_name, half_unit
 
 if TYPE_CHECKING:
     from ..calc import Calc, IndicatorCalc, ProjectCalc
@@ -176,9 +177,20 @@ class Data:
     def index(self) -> PhraseIndex:
         """The table's phrases and this workbook's names, built once."""
         if self._index is None:
-            self._index = PhraseIndex([*_TABLE, *indicator_rows(self.calc.indicators),
+            ends = frozenset(t[i:i + n] for t in self._texts() for n in (2, 3, 4)
+                             for i in range(len(t) - n + 1))
+            self._index = PhraseIndex([*_TABLE, *indicator_rows(self.calc.indicators, ends),
                                        *project_rows(self.calc.projects)])
         return self._index
+
+    def _texts(self) -> list[str]:
+        """The long-text fields, folded."""
+        out = []
+        for name in TEXT_FIELDS:
+            v = self.sub.get(name)
+            if isinstance(v, str):
+                out.append(fold(v).text)
+        return out
 
     def only(self, funding: str) -> bool:
         """Is all the department's money from this source (no other income, no opening
@@ -379,25 +391,34 @@ def _bases(name: str) -> set[str]:
     return {b for b in bases if b}
 
 
-def indicator_phrases(name: str) -> tuple[str, ...]:
+def indicator_phrases(name: str, ends: frozenset[str] | None = None) -> tuple[str, ...]:
     """The ways a report names an indicator: its name with and without the parenthesis, without
     a trailing 数 / 数量 / 人次 / 里程 …, and the tails of those that are at least half the name
-    (and 4 long)."""
+    (and 4 long). With ``ends`` (every run of 2 to 4 characters the texts hold), only the ways
+    whose last 4 characters are there: the others cannot be found."""
+
+    def found(b: str) -> bool:
+        return ends is None or len(b) < 2 or b[-4:] in ends
+
     full = fold_name(name)
     if len(full) > NAME_TAILS_UP_TO:
         bases = {full, re.sub(r"\([^)]*\)", "", full)}
-        return tuple(sorted((b for b in bases if b), key=len, reverse=True))
+        return tuple(sorted((b for b in bases if b and found(b)), key=len, reverse=True))
     out: set[str] = set()
     for b in _bases(name):
+        if not found(b):
+            continue
         out.add(b)
         least = max(4, -(-len(b) // 2))
         out.update(b[i:] for i in range(0, len(b) - least + 1))
     return tuple(sorted(out, key=len, reverse=True))
 
 
-def indicator_rows(indicators: Iterable[IndicatorCalc]) -> list[Bind]:
+def indicator_rows(indicators: Iterable[IndicatorCalc], ends: frozenset[str] | None = None
+                   ) -> list[Bind]:
     """The department's indicators as rows of the table: the 完成值 (the 指标值 in a plan) by
-    its name in its unit, and its score by its name and 得分."""
+    its name in its unit, and its score by its name and 得分 (only the names the texts may hold,
+    given ``ends``)."""
     rows = []
     named: dict[str, tuple[str, ...]] = {}  # a name's phrases, once per name
     for ind in indicators:
@@ -405,7 +426,9 @@ def indicator_rows(indicators: Iterable[IndicatorCalc]) -> list[Bind]:
             continue
         phrases = named.get(ind.name)
         if phrases is None:
-            phrases = named[ind.name] = indicator_phrases(ind.name)
+            phrases = named[ind.name] = indicator_phrases(ind.name, ends)
+        if not phrases:
+            continue
         u = _unit(ind)
         if u is not None and _dec(ind.row.get("actual")) is not None:
             rows.append(Bind(phrases, f"indicator.{ind.row.number}.actual", u[0],

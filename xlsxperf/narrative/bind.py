@@ -16,25 +16,19 @@ of the indicators' names and of the projects' names to its rows, once per workbo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .. import schema as S
-from ..metrics import BY_KEY, span
-from ..model import Cell, Submission
-from ..values import to_decimal as _dec
+from ..model import Cell
+from .data import Data
+from .index import unit_of
 from .phrases import (
     ABOUT,
     ABOUT_SHARE,
-    ACTUAL_LINKS,
     AT_LEAST,
     AT_MOST,
-    BINDINGS,
     CATEGORY_WORDS,
-    CENT,
     CHANGE,
     CHANGE_WORDS,
     CNY,
@@ -45,17 +39,11 @@ from .phrases import (
     DURATION,
     DURATIONS,
     FUNDING,
-    FUNDING_SOURCES,
     GROUP_OF,
     GROUPS,
-    HUNDRED,
     INDICATOR_LINKS,
-    KIND_UNITS,
-    LINKS,
-    MEASURES,
     MISMATCH,
     MORE_OR_LESS,
-    NAME_TAILS_UP_TO,
     NARROWING,
     ORDINAL,
     ORGANISATION,
@@ -73,13 +61,11 @@ from .phrases import (
     RATE_WORDS,
     RESPECTIVELY,
     SCOPE,
-    SCORE,
     SCORE_OF,
     SHARE_OF,
     SHARE_TAILS,
     SHARE_WHOLES,
     SHARE_WORDS,
-    TEXT_FIELDS,
     TOPIC_REACH,
     TOPIC_TAILS,
     TOTAL_MARKS,
@@ -89,372 +75,17 @@ from .phrases import (
     VERIFIED,
     WHY_ZH,
     YEAR,
-    ZERO,
     Bind,
 )
 from .records import Datum, Figure
-from .text import Folded, Found, cjk, fold, fold_name, half_unit
+from .text import Folded, Found, cjk, half_unit
 
 if TYPE_CHECKING:
-    from ..calc import Calc, IndicatorCalc, ProjectCalc
+    pass
 
-# ---------------------------------------------------------------------------------------------
-# The phrase index: every phrase that names a datum, looked up by its text
-
-
-class PhraseIndex:
-    """Phrase → the rows it names, for the table and one workbook's indicators and projects.
-    A row with ``suffixes`` is named by its phrase and then one of them (“名称 + 得分”)."""
-
-    def __init__(self, rows: Iterable[Bind]) -> None:
-        self.rows: dict[str, list[Bind]] = {}
-        self.suffixes: set[str] = set()
-        self.longest = 0
-        groups: dict[int, list[Bind]] = {}  # rows sharing their phrases (an indicator's)
-        for row in rows:
-            groups.setdefault(id(row.phrases), []).append(row)
-            self.suffixes.update(row.suffixes)
-        for same in groups.values():
-            phrases = same[0].phrases
-            self.longest = max(self.longest, max(map(len, phrases), default=0))
-            for p in phrases:
-                if p:
-                    self.rows.setdefault(p, []).extend(same)
-
-    def ending_at(self, s: str, end: int, lo: int) -> list[tuple[int, Bind]]:
-        """Every (phrase length, row) whose phrase ends at ``end`` and starts at or after ``lo``."""
-        out = []
-        for sfx in (x for x in self.suffixes if s.endswith(x, lo, end)):
-            stop = end - len(sfx)
-            for n in range(1, min(self.longest, stop - lo) + 1):
-                rows = self.rows.get(s[stop - n:stop])
-                if rows:
-                    out += [(n + len(sfx), r) for r in rows if sfx in r.suffixes]
-        for n in range(1, min(self.longest, end - lo) + 1):
-            rows = self.rows.get(s[end - n:end])
-            if rows:
-                out += [(n, r) for r in rows if not r.suffixes]
-        return out
-
-
-_TABLE: list[Bind] = list(BINDINGS)
 _GAP_WORDS = tuple(sorted(set(INDICATOR_LINKS), key=len, reverse=True))
 QUALIFIER_WORDS = tuple(sorted((w for w, _ in QUALIFIERS_BEFORE), key=len, reverse=True))
 _SCOPE_WORDS = tuple(sorted(set(SCOPE) | set(TOTAL_MARKS), key=len, reverse=True))
-
-# ---------------------------------------------------------------------------------------------
-# The data behind a key
-
-# A typed total and the parts that should add up to it: (parts, signs, what the sum is)
-TYPED_TOTALS: dict[str, tuple[tuple[str, ...], tuple[int, ...], str]] = {
-    "income_total": (tuple(f"income_{k}" for k, _ in S.INCOME_SOURCES), (), "各项收入之和"),
-    "exp_total": (("exp_basic", "exp_project"), (), "基本支出与项目支出之和"),
-    "quota_total": (("quota_admin", "quota_institution", "quota_worker"), (), "各类编制之和"),
-    "staff_total": (("staff_admin", "staff_institution", "staff_worker"), (), "各类人员之和"),
-    **{f"exec_total_{col}": ((f"exec_basic_{col}", f"exec_project_{col}"), (),
-                             "基本支出与项目支出之和") for col in ("initial", "budget", "actual")},
-    "balance_end": (("balance_start", "income_total", "exp_total"), (1, 1, -1),
-                    "年初结转和结余 + 收入合计 − 支出合计"),
-}
-
-
-class Data:
-    """Every value a figure may be bound to, looked up by key, and the phrases that name them."""
-
-    def __init__(self, sub: Submission, calc: Calc) -> None:
-        self.sub = sub
-        self.calc = calc
-        self.indicators = {i.row.number: i for i in calc.indicators}
-        self.projects = {p.row.number: p for p in calc.projects}
-        self.basis = calc.basis(sub)
-        name = sub.get("unit_name")
-        self.unit_name = fold_name(name) if isinstance(name, str) else ""
-        self._index: PhraseIndex | None = None
-        self._measured: dict[str, list[tuple[int, str]]] | None = None
-        self._valued: list[tuple[str, Decimal, Decimal, int]] | None = None
-
-    @property
-    def index(self) -> PhraseIndex:
-        """The table's phrases and this workbook's names, built once."""
-        if self._index is None:
-            ends = frozenset(t[i:i + n] for t in self._texts() for n in (2, 3, 4)
-                             for i in range(len(t) - n + 1))
-            self._index = PhraseIndex([*_TABLE, *indicator_rows(self.calc.indicators, ends),
-                                       *project_rows(self.calc.projects)])
-        return self._index
-
-    def _texts(self) -> list[str]:
-        """The long-text fields, folded."""
-        out = []
-        for name in TEXT_FIELDS:
-            v = self.sub.get(name)
-            if isinstance(v, str):
-                out.append(fold(v).text)
-        return out
-
-    def only(self, funding: str) -> bool:
-        """Is all the department's money from this source (no other income, no opening
-        balance)? Then 一般公共预算财政拨款基本支出 is 基本支出."""
-        own = FUNDING_SOURCES.get(funding, ())
-        others = [n for n in (f"income_{k}" for k, _ in S.INCOME_SOURCES) if n not in own]
-        values = [self.sub.number(n) for n in [*others, "balance_start"]]
-        return bool(own) and all(v is not None and v == 0 for v in values)
-
-    @property
-    def measured(self) -> dict[str, list[tuple[int, str]]]:
-        """Measure word (场, 篇, 公里 …) → the indicators counted in it: (row, name)."""
-        if self._measured is None:
-            self._measured = {}
-            for ind in self.calc.indicators:
-                u = _unit(ind)
-                if u is not None and u[0] in MEASURES and ind.name and \
-                        _dec(ind.row.get("actual")) is not None:
-                    self._measured.setdefault(u[0], []).append((ind.row.number,
-                                                                 fold_name(ind.name)))
-        return self._measured
-
-    @property
-    def valued(self) -> list[tuple[str, Decimal, Decimal, int]]:
-        """Every indicator's (kind, factor, 完成值, row)."""
-        if self._valued is None:
-            self._valued = []
-            for ind in self.calc.indicators:
-                u, actual = _unit(ind), _dec(ind.row.get("actual"))
-                if u is not None and actual is not None:
-                    self._valued.append((u[0], u[1], actual, ind.row.number))
-        return self._valued
-
-    def label(self, key: str) -> str:
-        if key in S.FIELDS:
-            f = S.FIELDS[key]
-            return f"预算执行表·{f.label}" if key.startswith("exec_") else f.label
-        if key in BY_KEY:
-            return BY_KEY[key].label
-        parts = key.split(".")
-        if parts[0] == "projects":
-            if parts[1] == "count":
-                return "项目支出表所列项目个数"
-            cat = next(w for w, c in CATEGORY_WORDS.items() if c == parts[1])
-            return cat + "项目" + {"initial": "年初预算数之和", "budget": "全年预算数之和",
-                                   "actual": "全年执行数之和", "count": "个数"}[parts[2]]
-        if parts[0] == "project":
-            p = self.projects[int(parts[1])]
-            return f"“{p.name}”" + {"initial": "年初预算数", "budget": "全年预算数",
-                                    "actual": "全年执行数", "rate_pct": "执行率"}[parts[2]]
-        if parts[0] == "indicator":
-            ind = self.indicators[int(parts[1])]
-            return f"“{ind.name}”" + {"actual": "完成值", "target": "指标值", "score": "自评得分",
-                                      "completion_pct": "完成率"}[parts[2]]
-        return key
-
-    def datum(self, key: str) -> Datum | None:
-        sub = self.sub
-        if key in S.FIELDS:
-            f = S.FIELDS[key]
-            v = sub.number(key)
-            if v is None:
-                return None
-            unit = f.unit if f.kind is S.Kind.INTEGER and f.unit else KIND_UNITS.get(f.kind, "")
-            total, words, slip = self._parts(key, v)
-            return Datum(v, unit, sub[key].cell, parts=total, parts_words=words, slip=slip)
-        metric = BY_KEY.get(key)
-        if metric is not None:
-            exact = metric.exact(self.basis)
-            if not isinstance(exact, Decimal):
-                return None
-            return Datum(exact, metric.unit, metric.cell(self.basis), True)
-        parts = key.split(".")
-        if parts[0] == "projects":
-            return self._projects(parts[1], parts[2] if len(parts) > 2 else "")
-        if parts[0] == "project":
-            return self._project(self.projects.get(int(parts[1])), parts[2])
-        if parts[0] == "indicator":
-            return self._indicator(self.indicators.get(int(parts[1])), parts[2])
-        return None
-
-    def _parts(self, key: str, typed: Decimal) -> tuple[Decimal | None, str, bool]:
-        """The sum of a typed total's parts when it differs from the typed value, and whether
-        the difference is within the parts' rounding (a slip, not an error)."""
-        if key == "self_total":
-            own = [i.score_self for i in self.calc.indicators]
-            budget = self.sub.amount("budget_score")
-            if not own or budget is None or any(v is None for v in own):
-                return None, "", False
-            total = budget + sum((v for v in own if v is not None), ZERO)
-            words, n = "预算执行率得分与各项指标得分之和", len(own) + 1
-        elif key in TYPED_TOTALS:
-            names, signs, words = TYPED_TOTALS[key]
-            values = [self.sub.number(n) for n in names]
-            if any(v is None for v in values) and key in ("balance_end",):
-                return None, "", False
-            if all(v is None for v in values):
-                return None, "", False
-            if key == "balance_end":  # over the computed totals, not the typed ones
-                values = [self.sub.number("balance_start"), _metric(self, "income.total"),
-                          _metric(self, "expenditure.total")]
-                if any(v is None for v in values):
-                    return None, "", False
-            total = sum(((s or 1) * v for v, s in zip(values, signs or (1,) * len(values),
-                                                      strict=False) if v is not None), ZERO)
-            n = sum(v is not None for v in values)
-        else:
-            return None, "", False
-        if total == typed:
-            return None, "", False
-        integer = S.FIELDS[key].kind is S.Kind.INTEGER
-        slip = not integer and abs(total - typed) <= CENT / 2 * (n + 1)
-        return total, words, slip
-
-    def _projects(self, cat: str, what: str) -> Datum | None:
-        table = self.sub.projects
-        if cat == "count":
-            rows = [p.row.number for p in self.calc.projects]
-            return Datum(Decimal(len(rows)), "个", span(table.sheet, table.columns.get("name"), rows),
-                         True) if rows else None
-        mine = [p for p in self.calc.projects if p.category == cat]
-        rows = [p.row.number for p in mine]
-        if what == "count":
-            return Datum(Decimal(len(mine)), "个", span(table.sheet, table.columns.get("name"), rows),
-                         True) if mine else None
-
-        def total(col: str) -> Decimal | None:
-            values = [p.row.decimal(col) for p in mine]
-            present = [v for v in values if v is not None]
-            return sum(present, ZERO) if mine and len(present) == len(values) else None
-
-        v = total(what)
-        return None if v is None else Datum(v, "万元", span(table.sheet, table.columns.get(what), rows),
-                                            True)
-
-    def _project(self, p: ProjectCalc | None, what: str) -> Datum | None:
-        if p is None:
-            return None
-        table = self.sub.projects
-        if what == "rate_pct":
-            actual, budget = p.row.decimal("actual"), p.row.decimal("budget")
-            if actual is None or not budget:
-                return None
-            return Datum(actual / budget * HUNDRED, "%", table.cell("actual", p.row.number), True)
-        v = p.row.decimal(what)
-        return None if v is None else Datum(v, "万元", table.cell(what, p.row.number))
-
-    def _indicator(self, ind: IndicatorCalc | None, what: str) -> Datum | None:
-        if ind is None:
-            return None
-        unit = ind.row.text("unit") or ""
-        cell = self.sub.indicators.cell("actual", ind.row.number)
-        if what in ("actual", "target"):
-            v = _dec(ind.row.get(what))
-            return None if v is None else Datum(v, unit.strip(),
-                                                self.sub.indicators.cell(what, ind.row.number))
-        if what == "score":
-            v = _dec(ind.row.get("score"))
-            return None if v is None else Datum(v, "分", self.sub.indicators.cell("score", ind.row.number))
-        if what == "completion_pct":
-            target, actual = _dec(ind.row.get("target")), _dec(ind.row.get("actual"))
-            if target is None or actual is None:
-                return None
-            if ind.nature in (S.Nature.AT_LEAST, S.Nature.EQUAL) and target > 0:
-                return Datum(actual / target * HUNDRED, "%", cell, True)
-            if ind.nature == S.Nature.AT_MOST and actual > 0:
-                return Datum(target / actual * HUNDRED, "%", cell, True)
-        return None
-
-
-def _metric(data: Data, key: str) -> Decimal | None:
-    v = BY_KEY[key].exact(data.basis)
-    return v if isinstance(v, Decimal) else None
-
-
-@lru_cache(maxsize=256)
-def unit_of(text: str) -> tuple[str, Decimal] | None:
-    """The kind and factor of a unit as a report or the 度量单位 column writes it."""
-    return UNITS.get(fold_name(text or ""))
-
-
-def _unit(ind: IndicatorCalc) -> tuple[str, Decimal] | None:
-    unit = ind.row.get("unit")
-    return unit_of(unit) if isinstance(unit, str) else None
-
-
-NAME_ENDS = ("数量", "个数", "次数", "总数", "人数", "人次", "场次", "天数", "座数", "件数", "里程",
-             "面积", "数")
-
-
-def _bases(name: str) -> set[str]:
-    full = fold_name(name)
-    bases = {full, re.sub(r"\([^)]*\)", "", full)}
-    for b in list(bases):
-        for end in NAME_ENDS:
-            if b.endswith(end) and len(b) > len(end) + 2:
-                bases.add(b[: -len(end)])
-    return {b for b in bases if b}
-
-
-def indicator_phrases(name: str, ends: frozenset[str] | None = None) -> tuple[str, ...]:
-    """The ways a report names an indicator: its name with and without the parenthesis, without
-    a trailing 数 / 数量 / 人次 / 里程 …, and the tails of those that are at least half the name
-    (and 4 long). With ``ends`` (every run of 2 to 4 characters the texts hold), only the ways
-    whose last 4 characters are there: the others cannot be found."""
-
-    def found(b: str) -> bool:
-        return ends is None or len(b) < 2 or b[-4:] in ends
-
-    full = fold_name(name)
-    if len(full) > NAME_TAILS_UP_TO:
-        bases = {full, re.sub(r"\([^)]*\)", "", full)}
-        return tuple(sorted((b for b in bases if b and found(b)), key=len, reverse=True))
-    out: set[str] = set()
-    for b in _bases(name):
-        if not found(b):
-            continue
-        out.add(b)
-        least = max(4, -(-len(b) // 2))
-        out.update(b[i:] for i in range(0, len(b) - least + 1))
-    return tuple(sorted(out, key=len, reverse=True))
-
-
-def indicator_rows(indicators: Iterable[IndicatorCalc], ends: frozenset[str] | None = None
-                   ) -> list[Bind]:
-    """The department's indicators as rows of the table: the 完成值 (the 指标值 in a plan) by
-    its name in its unit, and its score by its name and 得分 (only the names the texts may hold,
-    given ``ends``)."""
-    rows = []
-    named: dict[str, tuple[str, ...]] = {}  # a name's phrases, once per name
-    for ind in indicators:
-        if not ind.name:
-            continue
-        phrases = named.get(ind.name)
-        if phrases is None:
-            phrases = named[ind.name] = indicator_phrases(ind.name, ends)
-        if not phrases:
-            continue
-        u = _unit(ind)
-        if u is not None and _dec(ind.row.get("actual")) is not None:
-            rows.append(Bind(phrases, f"indicator.{ind.row.number}.actual", u[0],
-                             gap=INDICATOR_LINKS, own=True))
-        rows.append(Bind(phrases, f"indicator.{ind.row.number}.score", SCORE, own=True,
-                         suffixes=("得分", "自评得分")))
-    return rows
-
-
-def project_rows(projects: Iterable[ProjectCalc]) -> list[Bind]:
-    """The projects as rows: an amount after a project's name is its 执行数, 全年预算数 or 年初
-    预算数 (compared only when it agrees with one of them); "名称 + 执行率" is its rate."""
-    rows = []
-    for p in projects:
-        if not p.name:
-            continue
-        name = fold_name(p.name)
-        names = {name, name.removesuffix("项目")} - {""}
-        n = p.row.number
-        rows.append(Bind(tuple(names), (f"project.{n}.actual", f"project.{n}.budget",
-                                        f"project.{n}.initial"), CNY,
-                         gap=LINKS + ACTUAL_LINKS, own=True))
-        rows.append(Bind(tuple(m + s for m in names for s in ("执行率", "预算执行率", "资金执行率")),
-                         f"project.{n}.rate_pct", PERCENT, own=True))
-    return rows
-
 
 # ---------------------------------------------------------------------------------------------
 # Binding

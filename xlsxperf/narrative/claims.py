@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..metrics import span
 from ..model import Cell
 from ..values import to_decimal as _dec
-from .bind import Data
+from .data import Data
 from .phrases import (
     ASPIRATIONS,
     BALANCE,

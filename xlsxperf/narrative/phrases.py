@@ -174,7 +174,6 @@ PROJECT_WORDS = ("项目支出", "项目资金", "项目经费", "项目预算",
 
 # The parts of the budget, each with its 年初预算 / 全年预算 / 执行 / 执行率 (and the number of
 # projects for a category): (scope, topic words, role -> key).
-ROLES = ("initial", "budget", "actual", "rate", "count")
 GROUPS: dict[str, dict[str, str]] = {
     "total": {"initial": "exec_total_initial", "budget": "exec_total_budget",
               "actual": "exec_total_actual", "rate": "execution.rate_pct.total"},
@@ -344,7 +343,6 @@ DIFFERENCE_WORDS = ("大于", "小于", "多于", "少于", "超支", "节约", 
 COMPARED_WITH = re.compile(r"[比较](年初|全年|调整|核定|预算|编制|计划|目标)")
 MORE_OR_LESS = re.compile(r"[比较][^，。；,;]{1,12}[多少高低]$")  # 实有人数比核定编制少
 OTHER_YEAR_WORDS = ("上年", "去年", "上一年", "前年", "同期", "上年度")
-PLAN_WORDS = ("目标", "计划", "预期", "指标值", "预计完成", "预算")  # after the phrase
 PLAN_BEFORE = ("目标", "计划", "预期", "指标值", "拟")  # before it, in its clause
 RATE_WORDS = ("标准", "每人", "每名", "每年", "每月", "每个")
 # 截至 9 月底, 第三季度末, 截至 2023 年 6 月 30 日, 上半年: a figure at a date within the year

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from ..model import Cell
 from .data import Data
@@ -79,9 +78,6 @@ from .phrases import (
 )
 from .records import Datum, Figure
 from .text import Folded, Found, cjk, half_unit
-
-if TYPE_CHECKING:
-    pass
 
 _GAP_WORDS = tuple(sorted(set(INDICATOR_LINKS), key=len, reverse=True))
 QUALIFIER_WORDS = tuple(sorted((w for w, _ in QUALIFIERS_BEFORE), key=len, reverse=True))

@@ -70,15 +70,16 @@ def narrative_claim(sub: Submission, ctx: Context) -> Iterable[Finding]:
 
 
 @rule("C005", "typed-total-slip", I, "填报的合计与明细之和有尾差，报告文字与数据一致",
-      "{label}填报为 {actual}，{parts}为 {expected}，相差 {diff}，在舍入误差以内；{field}“{clause}”"
-      "写的是 {text}，与数据一致",
+      "{label}填报为 {actual}，{parts}为 {expected}，相差 {diff}，在舍入误差以内，请核对尾差；"
+      "{field}“{clause}”写的是 {text}，不作为问题",
       "{label} is typed as {actual}, its parts add up to {expected} (a rounding slip of {diff}); "
-      "{field} says {text} in “{clause}”, which agrees with the data")
+      "{field} says {text} in “{clause}”, which is not a problem")
 def typed_total_slip(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：报告文字中的合计数与填报数据一致，但部门填报的合计（收入合计、支出合计、预算执行表合计行、
-    年末结转和结余、编制合计、实有人数合计、自评总分）与明细之和有 0.01 之类的尾差，差额在各项明细
-    四舍五入的误差以内（所以不是 T 类错误）。提示写在填报的合计单元格上，报告文字不算问题。
+    年末结转和结余、自评总分）与明细之和有 0.01 之类的尾差，差额在各项明细四舍五入的误差以内（所以
+    不是 T 类错误）。提示写在填报的合计单元格上，报告文字不算问题；报告文字与合计、明细之和都不符时
+    是 C003。
     为什么：报告按明细之和写的数字是对的，不应被指为不一致；而填报的合计只差一分钱，多半是手工加总或
     抄写时的尾差，顺手改正即可。
     示例：各项收入之和 1,449.80 万元，收入合计填了 1,449.81 万元，报告写“收入合计 1,449.80 万元”。

@@ -16,7 +16,7 @@ of the indicators' names and of the projects' names to its rows, once per workbo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..model import Cell
@@ -61,6 +61,7 @@ from .phrases import (
     RESPECTIVELY,
     SCOPE,
     SCORE_OF,
+    SCORED,
     SHARE_OF,
     SHARE_TAILS,
     SHARE_WHOLES,
@@ -77,7 +78,7 @@ from .phrases import (
     Bind,
 )
 from .records import Datum, Figure
-from .text import Folded, Found, cjk, half_unit
+from .text import Folded, Found, cjk, half_unit, show
 
 _GAP_WORDS = tuple(sorted(set(INDICATOR_LINKS), key=len, reverse=True))
 QUALIFIER_WORDS = tuple(sorted((w for w, _ in QUALIFIERS_BEFORE), key=len, reverse=True))
@@ -325,11 +326,14 @@ class Binder:
         prev = self._previous_keyed(k)
         g = self.found[prev] if prev is not None else None
         if key == "self_total" and bare_score(self.t.text[m.start:m.end]):
-            if g is None:
-                return [key]
-            if (g.key or "") in SCORE_OF:
+            last = self._before(k)
+            if last is None:  # 得分 98 分, unless the sentence speaks of something scored
+                prefix = self.t.text[self.found[k].sentence:m.start]
+                return [] if any(w in prefix for w in SCORED) else [key]
+            if last is g and (g.key or "") in SCORE_OF:
                 return [SCORE_OF[g.key or ""]]
-            if (g.key or "").startswith("indicator.") and (g.key or "").endswith(".actual"):
+            if last is g and (g.key or "").startswith("indicator.") and \
+                    (g.key or "").endswith(".actual"):
                 return [(g.key or "").removesuffix(".actual") + ".score"]
             return []
         if key not in GROUP_OF or GROUP_OF[key][0] != "total" or total or m.row.topic:
@@ -659,6 +663,10 @@ def figure_record(name: str, where: Cell | None, t: Folded, f: Found, data: Data
         hit = next((x for x in tried if x[2] == VERIFIED), None)
         if hit is not None:
             key, datum, verdict = hit
+            if datum.parts is not None and judge(f.number, f.decimals, f.unit, f.qualifier,
+                                                 replace(datum, parts=None))[0] != VERIFIED:
+                datum = replace(datum, by_parts=True)
+                note = note or f"与{datum.parts_words}一致，填报的是 {show(datum.value, datum.unit)}"
         elif not tried:
             note = note or "填报表中没有这个数"
         elif len(tried) == 1 and not f.either and tried[0][2] == MISMATCH and not f.tentative:

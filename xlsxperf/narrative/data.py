@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..metrics import BY_KEY, span
+from ..metrics import BY_KEY, METRICS, Metric, span
 from ..model import Submission
 from ..values import to_decimal as _dec
 from .index import PhraseIndex, indicator_rows, indicator_unit, project_rows
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from ..calc import Calc, IndicatorCalc, ProjectCalc
 
 _TABLE: list[Bind] = list(BINDINGS)
+
+# A field and the metrics that compute the figure it states (budget_score: 预算执行率得分)
+COMPUTING: dict[str, list[Metric]] = {}
+for _m in METRICS:
+    if _m.typed in S.FIELDS:
+        COMPUTING.setdefault(_m.typed, []).append(_m)
 
 # A typed total and the parts that should add up to it: (parts, signs, what the sum is)
 TYPED_TOTALS: dict[str, tuple[tuple[str, ...], tuple[int, ...], str]] = {
@@ -142,6 +148,8 @@ class Data:
                 return None
             unit = f.unit if f.kind is S.Kind.INTEGER and f.unit else KIND_UNITS.get(f.kind, "")
             total, words, slip = self._parts(key, v)
+            if total is None:  # the same figure computed (预算执行率得分): the text may quote it
+                total, words = self._computed(key, v)
             return Datum(v, unit, sub[key].cell, parts=total, parts_words=words, slip=slip)
         metric = BY_KEY.get(key)
         if metric is not None:
@@ -157,6 +165,14 @@ class Data:
         if parts[0] == "indicator":
             return self._indicator(self.indicators.get(int(parts[1])), parts[2])
         return None
+
+    def _computed(self, key: str, typed: Decimal) -> tuple[Decimal | None, str]:
+        """The metric that computes what the field states, when it differs from the typed value."""
+        for m in COMPUTING.get(key, ()):
+            exact = m.exact(self.basis)
+            if isinstance(exact, Decimal) and exact != typed:
+                return exact, m.label
+        return None, ""
 
     def _parts(self, key: str, typed: Decimal) -> tuple[Decimal | None, str, bool]:
         """The sum of a typed total's parts when it differs from the typed value, and whether

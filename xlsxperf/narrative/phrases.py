@@ -321,6 +321,8 @@ SHARE_TAILS = ("的比重为", "的比重", "比重为", "比重", "的比例为
                "比", "的", "为", "达", "约")
 # "预算执行率 x%，得分 y 分": a bare 得分 after a figure is that figure's score.
 SCORE_OF = {"execution.rate_pct.total": "budget_score", "exec_total_actual": "budget_score"}
+# … and a bare 得分 is not the total score in a sentence that speaks of something scored
+SCORED = ("权重", "指标", "执行率", "满分", "评审", "考核", "项目")
 # 其中 / 含 / 主要用于 …: what follows is a part of the total named before, never that total
 PART_WORDS = ("其中", "含", "包括", "主要用于", "用于", "主要是", "主要包括")
 SHARE_WORDS = ("占",)

@@ -29,9 +29,12 @@ class Datum:
     parts: Decimal | None = None
     parts_words: str = ""
     slip: bool = False
+    by_parts: bool = False  # the figure agrees with the parts' sum only: that is what is shown
 
     @property
     def shown(self) -> str:
+        if self.by_parts and self.parts is not None:
+            return show(round_half_up(self.parts), self.unit)
         return show(self.value if not self.computed else round_half_up(self.value), self.unit)
 
 

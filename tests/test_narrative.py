@@ -421,3 +421,16 @@ def test_sheet_accounts_for_every_number(seed: Evaluation, tmp_path: Path) -> No
     assert "增长 2 个" in heading and "期间 1 个" in heading
     why = next(r for r in listed if r[3] == "70.12%")
     assert why[8].startswith("期间：")  # the reason is written beside it
+
+
+def test_the_phrase_index_keeps_every_name_the_text_may_hold() -> None:
+    """Only the names whose last characters the texts hold are indexed; those are all kept."""
+    from xlsxperf.narrative import PhraseIndex, fold
+
+    text = fold("签约总金额超176.98亿元，好路率达95.6%。").text
+    ends = frozenset(text[i:i + n] for n in (2, 3, 4) for i in range(len(text) - n + 1))
+    assert indicator_phrases("招商引资签约总金额", ends) == indicator_phrases("招商引资签约总金额")
+    assert indicator_phrases("好路率", ends) == ("好路率",)
+    assert indicator_phrases("群众满意度", ends) == ()  # not in the text: cannot be found
+    index = PhraseIndex([])
+    assert index.ending_at(text, text.index("超"), 0) == []

@@ -124,8 +124,9 @@ class Binder:
 
     def bind_all(self) -> None:
         for k, f in enumerate(self.found):
-            if f.ordinal:
-                f.why, f.note = ORDINAL, WHY_ZH[ORDINAL]
+            if f.ordinal or f.per:
+                f.why = ORDINAL if f.ordinal else RATE
+                f.note = WHY_ZH[f.why]
                 continue
             if _kind(f) == PERCENT and self._relation(k):
                 continue
@@ -462,6 +463,7 @@ class Binder:
         if sum(1 for g in grams if g in clause) < 2:
             return False
         f.key = f"indicator.{row}.{'target' if self.plan else 'actual'}"
+        f.tentative = "只凭计量单位和部分名称对应到这项指标，不一致时不作为问题"
         return True
 
     # -- 占 x% / 完成 … 的 x% / 分别 ----------------------------------------------------------

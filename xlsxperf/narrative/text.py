@@ -177,6 +177,7 @@ class Found:
     either: tuple[str, ...] = ()  # more keys the words may name: compared only when one agrees
     tentative: str = ""  # why the words may name a part: a disagreement is listed, not flagged
     ordinal: bool = False  # 第 2 名
+    per: bool = False  # 1000 元/人: a rate per head
     other: bool = False  # its words name something the template does not hold
     named: str = ""  # the words that make it another thing (政府采购执行率: 政府采购)
     phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)
@@ -191,8 +192,6 @@ def scan(t: Folded) -> list[Found]:
             break
         unit, end = m["unit"], m.end()
         after = s[end:end + 3]
-        if after.startswith("/"):
-            continue
         if after.startswith(NOT_AFTER.get(unit, ())):
             continue
         if unit == "分" and after and after[0] not in SCORE_AFTER and not after[0].isspace() \
@@ -210,5 +209,6 @@ def scan(t: Folded) -> list[Found]:
                           len(digits.split(".")[1]) if "." in digits else 0, unit, qualifier,
                           t.start_of("sentence", m.start()), t.start_of("clause", m.start()),
                           t.end_of("clause", m.end()),
-                          ordinal=s[max(0, m.start() - 1):m.start()] == "第"))
+                          ordinal=s[max(0, m.start() - 1):m.start()] == "第",
+                          per=after.startswith("/")))
     return out

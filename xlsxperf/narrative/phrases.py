@@ -98,6 +98,7 @@ INDICATOR_LINKS = LINKS + PLAN_LINKS + ACTUAL_LINKS
 # 非财政拨款结余, 事业收入), unless it is the department's own name (县委办公室机关行政编制).
 SCOPE: tuple[str, ...] = (
     "其中", "其余", "另有", "另", "加上", "以及", "及", "和", "与", "本", "本年", "本年度", "当年",
+    "年内", "年度内", "本年内",
     "全年", "年度", "年", "年末", "期末", "部门", "本部门", "整体", "单位", "本单位", "我单位",
     "机关", "局机关", "本局", "我局", "全局", "本中心", "我中心", "本院", "我院", "共", "共计", "总",
     "实际", "实有", "现有", "核定", "财政", "经", "会", "有", "已", "为", "是", "均", "绩效",
@@ -262,7 +263,7 @@ BINDINGS: tuple[Bind, ...] = (
     # a bare 编制 also compiles things (编制 2 个方案): only with people
     Bind(("编制",), "quota_total", PEOPLE),
     Bind(("核定编制", "人员编制", "核定人员编制", "编制合计", "编制数", "编制人数", "编制在职人员",
-          "核定编制在职人员"), "quota_total", (PEOPLE, COUNT)),
+          "核定编制在职人员", "编制总数"), "quota_total", (PEOPLE, COUNT)),
     Bind(("行政编制",), "quota_admin", (PEOPLE, COUNT)),
     Bind(("事业编制",), "quota_institution", (PEOPLE, COUNT)),
     Bind(("工勤编制",), "quota_worker", (PEOPLE, COUNT)),
@@ -271,7 +272,7 @@ BINDINGS: tuple[Bind, ...] = (
     Bind(("工勤", "行政工勤", "工勤人员"), "quota_worker", (PEOPLE, COUNT), QUOTA),
     Bind(("实有人数", "期末实有人数", "实有人员", "在职人数", "在职人员", "实有人数合计", "实有",
           "在职", "实有在职人员", "在职实有", "在职教职工", "正式教职工", "教职工", "在编人员",
-          "在职职工", "在编在岗人员"),
+          "在职职工", "在编在岗人员", "在编职工"),
          "staff_total", PEOPLE, excludes=RETIREES),
     *(Bind(phrases, key, PEOPLE, topic) for topic in ((), STAFF) for phrases, key in (
         (("行政", "行政人员", "实有行政人员"), "staff_admin"),

@@ -450,6 +450,7 @@ class Got:
     key: str | None  # what it bound the number to (indicators and projects by name)
     note: str = ""
     typed_note: bool = False  # an info finding sits on the typed total the number names
+    why: str = ""  # not compared, and why (年份, 增长, 差额 …)
 
     @property
     def key_right(self) -> bool:
@@ -465,7 +466,6 @@ class CaseResult:
 
 
 _BASE: dict[str, Any] = {}
-NOT_COMPARED_NOTES = {"增减变动数": "增长", "其他年度的数": "年份", "计划或目标数": "计划"}
 
 
 def evaluate_case(case: Case) -> CaseResult:
@@ -530,12 +530,14 @@ def evaluate_case(case: Case) -> CaseResult:
     narrative = ev.narrative
     assert narrative is not None
 
-    names = {r.number: r.get("name") for r in sub.indicators.rows}
+    names = {("indicator", r.number): r.get("name") for r in sub.indicators.rows}
+    names.update({("project", r.number): r.get("name") for r in sub.projects.rows})
 
     def key_of(key: str | None) -> str | None:
-        if key and key.startswith("indicator."):
-            _, row, what = key.split(".")
-            return f"indicator:{names.get(int(row))}:{what}"
+        """Indicators and projects by name, as the corpus writes them."""
+        if key and key.startswith(("indicator.", "project.")):
+            table, row, what = key.split(".")
+            return f"{table}:{names.get((table, int(row)))}:{what}"
         return key
 
     infos = {f.defined_name for f in ev.findings if f.severity.value == "info" and f.defined_name}
@@ -552,9 +554,9 @@ def evaluate_case(case: Case) -> CaseResult:
         used.add(hit)
         fig = mine[hit]
         outcome = AGREE if fig.verdict == VERIFIED else DISAGREE if fig.verdict == MISMATCH else \
-            NOT_COMPARED if fig.note in NOT_COMPARED_NOTES else UNBOUND
-        got.append(Got(e, outcome, key_of(fig.key), fig.note,
-                       typed_note=bool(e.binds) and e.binds in infos))
+            NOT_COMPARED if fig.why else UNBOUND
+        got.append(Got(e, outcome, key_of(fig.key), fig.note, typed_note=bool(e.binds) and e.binds in infos,
+                       why=fig.why))
     extra = tuple(fig.text for k, fig in enumerate(mine) if k not in used)
     findings = tuple((f.code, f.severity.value, f.where) for f in ev.findings)
     return CaseResult(case, tuple(got), extra, findings)

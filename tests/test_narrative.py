@@ -383,3 +383,54 @@ def test_sheet_keeps_text_as_text(seed: Evaluation, tmp_path: Path) -> None:
     cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
     assert any(r[3] == "415.31 万元" and r[7] == "不一致" for r in rows)
+
+
+FOUR_WAYS = (  # every way a number is accounted for, on the seed's data
+    "2022 年度收入合计 414.31 万元，较上年增加 20.00 万元，增长 5.07%。"  # 一致, 不比较 ×2
+    "基本支出 269.75 万元，占 66.11%。"  # 一致, 不一致
+    "截至 9 月底，预算执行率为 70.12%。"  # 不比较 (期间)
+    "全年接待客商 120 批次、考察 35 次，排名全市第 2 名，历时 3 个月完成。"  # 未能对应, 不比较
+    "2021 年收入合计 400.00 万元，政府采购执行率 100%，比目标值高 2 个百分点。"
+)
+
+
+def test_sheet_accounts_for_every_number(seed: Evaluation, tmp_path: Path) -> None:
+    """一致 + 不一致 + 未能对应 + 不比较 = every number followed by a unit in the text."""
+    from narrative_corpus import numbers_in
+
+    sub = seed.submission
+    fields = {**sub.fields, "report_text": Value(FOUR_WAYS, FOUR_WAYS, sub["report_text"].cell)}
+    ev = evaluate_submission(replace(sub, fields=fields))
+    mine = [f for f in ev.narrative.figures if f.field == "report_text"]
+    assert len(mine) == len(numbers_in(FOUR_WAYS))  # found independently of the checker
+    outcomes = [f.outcome for f in mine]
+    assert {"verified", "mismatch", "unbound", "not-compared"} <= set(outcomes)
+    assert [f.why for f in mine if f.why] == ["增长", "增长", "期间", "序数", "时长", "年份", "差额"]
+
+    wb, rows = _sheet(write_evaluation(ev, tmp_path / "four.xlsx"))
+    verdicts = ("核对一致", "不一致", "未能对应", "不比较")
+    listed = [r for r in rows if isinstance(r[0], int) and r[7] in verdicts]
+    counts = {v: sum(1 for r in listed if r[7] == v) for v in verdicts}
+    assert sum(counts.values()) == len(ev.narrative.figures)
+    assert counts["不一致"] == 1 and counts["不比较"] == len(ev.narrative.not_compared)
+    heading = rows[1][0]
+    total = len(ev.narrative.figures)
+    assert f"共找到 {total} 个数字" in heading
+    for v, n in counts.items():
+        assert f"{v} {n} 个" in heading, (v, n, heading)
+    assert "增长 2 个" in heading and "期间 1 个" in heading
+    why = next(r for r in listed if r[3] == "70.12%")
+    assert why[8].startswith("期间：")  # the reason is written beside it
+
+
+def test_the_phrase_index_keeps_every_name_the_text_may_hold() -> None:
+    """Only the names whose last characters the texts hold are indexed; those are all kept."""
+    from xlsxperf.narrative import PhraseIndex, fold
+
+    text = fold("签约总金额超176.98亿元，好路率达95.6%。").text
+    ends = frozenset(text[i:i + n] for n in (2, 3, 4) for i in range(len(text) - n + 1))
+    assert indicator_phrases("招商引资签约总金额", ends) == indicator_phrases("招商引资签约总金额")
+    assert indicator_phrases("好路率", ends) == ("好路率",)
+    assert indicator_phrases("群众满意度", ends) == ()  # not in the text: cannot be found
+    index = PhraseIndex([])
+    assert index.ending_at(text, text.index("超"), 0) == []

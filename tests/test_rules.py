@@ -110,6 +110,8 @@ TRIPS: list[tuple[str, Change, tuple[str, str | None]]] = [
     ("C002", _set(balance_end=D("0.00"), balance_start=D("-20.00")), (S.FINANCE, "B19")),
     ("C003", _set(report_text="2022 年度收入合计 560.00 万元。"), (S.CONCLUSION, "B10")),
     ("C004", _set(report_text="年末资金无结余。"), (S.CONCLUSION, "B10")),
+    ("C005", _set(income_total=D("550.01"), report_text="2022 年度收入合计 550.00 万元。"),
+     (S.FINANCE, "B10")),
     # the Y rules need last year's workbook too: tests/test_yearly.py
     ("Y001", None, (S.INDICATORS, "E9")),
     ("Y002", None, (S.CONCLUSION, "B7")),
@@ -151,6 +153,8 @@ NEAR_MISSES: list[tuple[str, Change]] = [
                    _project(0, reason="未执行资金 4 万元已由财政收回"))),
     ("C003", _set(report_text="2022 年度收入合计 550.0 万元。")),  # 550.00 within ±0.05
     ("C004", _set(report_text="年末结转和结余 30.00 万元，资金未能全部支出。")),  # negated
+    ("C005", _set(report_text="2022 年度收入合计 550.00 万元。")),  # the typed total is exact
+    ("C005", _set(income_total=D("550.01"))),  # a slip, but no text names the total
 ]
 
 
@@ -258,3 +262,24 @@ def test_f012_trips_with_a_profile_that_limits_lengths(fill, clean_data: Data, t
     assert "{" not in f012[0].message and f012[0].name == load_all()["F012"].name
     exact = _case(clean_data, _set(problems="一" * 200))
     assert "F012" not in [f.code for f in evaluate(fill(*exact), config).findings]
+
+
+def test_p005_a_ceiling_reached_far_below_is_loose(fill, clean_data: Data) -> None:
+    """≥: far above the target means it was set too low; ≤: far below the ceiling, too loose."""
+    change = _both(_indicator(0, actual=D(15)), _indicator(1, actual=D("0.5")))
+    findings = [f for f in evaluate(fill(*_case(clean_data, change))).findings if f.code == "P005"]
+    by_cell = {f.cell: f for f in findings}
+    assert set(by_cell) == {"E9", "E10"}
+    assert by_cell["E9"].message.endswith("指标值可能设置偏低")  # 完成统计调查项目数 ≥ 12: 15
+    assert by_cell["E10"].message.endswith("指标值可能设置偏松")  # 数据差错率 ≤ 1%: 0.5%
+    assert "200.00%" in by_cell["E10"].message and by_cell["E10"].message_en.endswith("too loose")
+
+
+def test_c005_names_the_typed_cell_and_the_parts(fill, clean_data: Data) -> None:
+    change = _set(income_total=D("550.01"), report_text="2022 年度收入合计 550.00 万元。")
+    findings = evaluate(fill(*_case(clean_data, change))).findings
+    assert [f.code for f in findings] == ["C005"]  # no C003 on the text, no T001 on the slip
+    f = findings[0]
+    assert (f.severity.value, f.defined_name, f.actual, f.expected) == (
+        "info", "income_total", "550.01", "550.00")
+    assert "各项收入之和为 550.00" in f.message and "相差 0.01" in f.message

@@ -149,6 +149,8 @@ def span(sheet: str, letter: str | None, rows: list[int]) -> Cell | None:
 
 INCOME_FIELDS = [f"income_{k}" for k, _ in S.INCOME_SOURCES]
 EXPENDITURE_FIELDS = ["exp_basic", "exp_project"]
+# 财政拨款收入 in 决算 wording: the money appropriated from the three government budgets
+APPROPRIATION_FIELDS = ["income_general_budget", "income_gov_fund", "income_state_capital"]
 
 
 def _income_share(key: str, label: str) -> Metric:
@@ -188,6 +190,33 @@ def _share_formula(part: str, whole: str) -> Formula:
         return X.share(a, w) if a and w else None
 
     return formula
+
+
+def _appropriation_share() -> Metric:
+    def exact(b: Basis) -> MetricValue:
+        part, whole = b.values.get("income.fiscal_appropriation"), b.values.get("income.total")
+        return ratio(part, whole) if isinstance(part, Decimal) and isinstance(whole, Decimal) \
+            else None
+
+    def formula(src: Sources, b: Basis) -> str:
+        return X.share(src.metric_ref("income.fiscal_appropriation"), src.metric_ref("income.total"))
+
+    return Metric("income.share_pct.fiscal_appropriation", "财政拨款收入占比",
+                  "财政拨款收入 ÷ 收入合计 × 100%", "%", exact, formula,
+                  at=_field_cell("income_general_budget"))
+
+
+def _grand_total(key: str, label: str, words: str, total: str, balance: str, at: str) -> Metric:
+    """收入总计 / 支出总计 (决算 wording): this year's total and the balance carried in or out."""
+    def exact(b: Basis) -> MetricValue:
+        whole, carried = b.values.get(total), b.sub.number(balance)
+        return whole + carried if isinstance(whole, Decimal) and carried is not None else None
+
+    def formula(src: Sources, b: Basis) -> str | None:
+        ref = src.field_ref(balance)
+        return f"{src.metric_ref(total)}+{ref}" if ref else None
+
+    return Metric(key, label, words, "万元", exact, formula, places=None, at=_field_cell(at))
 
 
 def _execution_rate(row: str, label: str) -> Metric:
@@ -301,10 +330,19 @@ METRICS: tuple[Metric, ...] = (
     Metric("income.total", "收入合计", "各项收入之和", "万元", _field_sum(INCOME_FIELDS),
            _sum_formula(INCOME_FIELDS), places=None, typed="income_total"),
     *(_income_share(k, label) for k, label in S.INCOME_SOURCES),
+    Metric("income.fiscal_appropriation", "财政拨款收入",
+           "一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款收入", "万元",
+           _field_sum(APPROPRIATION_FIELDS), _sum_formula(APPROPRIATION_FIELDS), places=None,
+           at=_field_cell("income_general_budget")),
+    _appropriation_share(),
+    _grand_total("income.grand_total", "收入总计", "收入合计 + 年初结转和结余", "income.total",
+                 "balance_start", "income_total"),
     Metric("expenditure.total", "支出合计", "基本支出 + 项目支出", "万元", _field_sum(EXPENDITURE_FIELDS),
            _sum_formula(EXPENDITURE_FIELDS), places=None, typed="exp_total"),
     _expenditure_share("basic", "基本支出"),
     _expenditure_share("project", "项目支出"),
+    _grand_total("expenditure.grand_total", "支出总计", "支出合计 + 年末结转和结余",
+                 "expenditure.total", "balance_end", "exp_total"),
     *(_execution_rate(row, label) for row, label in S.EXECUTION.rows),
     Metric("execution.adjustment_rate_pct", "预算调整率",
            "（合计全年预算数 − 合计年初预算数）÷ 合计年初预算数 × 100%", "%", _adjustment,

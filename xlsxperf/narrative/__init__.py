@@ -1,26 +1,26 @@
 """The department's own words against its data (报告核对). Pure functions, no I/O.
 
-A department writes its report by hand from its tables, and the figures drift. This module
-reads the long-text fields (报告正文 and the others), finds every figure in them — amounts in
-万元 / 亿元 / 元 / 万美元, percentages, counts in 人 / 个 / 次 / 家, scores in 分 — and binds each to
-the field or metric it names, then compares the two at the figure's own precision.
+A department writes its report by hand from its tables, and the figures drift. This package
+reads the long-text fields (报告正文 and the others), finds every number followed by a unit in
+them — amounts, percentages, people, counts, times, visits, scores, measure words — binds each
+to the datum its words name, and compares the two at the figure's own precision.
 
-Binding is data, not a tangle of patterns: :data:`BINDINGS` lists the phrases that name each
-field or metric, and the indicators add their own names. A figure takes the phrase that ends
-nearest before it in its clause (the longest one on a tie); a few phrases only count when the
-sentence has named their topic first (行政 after 编制 is 行政编制; 年初预算 after 特定目标类 is
-the sum of the 特定目标类 projects). Two relations bind percentages to the figure they follow:
-"占 x%" is the share of the amount named just before, "完成 … 的 x%" the completion of the
-indicator named just before; after "分别" a list of percentages pairs with the figures listed
-before it (with the last of them when more figures than percentages are listed). A figure that names a change
-(增长, 较上年 …) or another year is not compared; nor is one that nothing names: it is listed
-as unbound, never flagged.
+Precision first: a figure is compared only when the words that name it are its own subject,
+its kind agrees with the datum's, and nothing in the clause makes it a part, a difference,
+another year, a date within the year, a rate per head or a plan. Anything less certain is listed,
+never flagged: 未能对应 (nothing the template holds), or 不比较 with why (年份, 增长, 差额 …).
 
-Claims are checked too: "无结余" while money was left unspent, "全面实现" while an indicator
-is unmet, "全额执行" while the budget was not fully spent.
+- :mod:`.phrases`: the words as data: units and kinds, :data:`BINDINGS` (per row its phrases, its
+  datum, the kinds of figure it takes, what may stand between phrase and figure, the words the
+  sentence must have named first), scope, link, change, plan and claim words.
+- :mod:`.text`: folding (full-width forms, quotes) with the way back, and the figure scan.
+- :mod:`.index`: the phrase index, built once per workbook from the table and the indicators'
+  and projects' names.
+- :mod:`.data`: the datum behind each key (fields, metrics, projects, indicators).
+- :mod:`.bind`: the binder and the judge; :mod:`.claims`: 无结余, 全面实现, 全额执行.
 
 :func:`read_narrative` (submission and computed figures in, :class:`Narrative` out) is what the
-rules C003 / C004 and the 报告核对 sheet use.
+rules C003 / C004 / C005 and the 报告核对 sheet use.
 """
 
 from __future__ import annotations
@@ -28,20 +28,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import Cell, Submission
-from .bind import Binder, Data, figure_record, indicator_phrases, judge, unit_of
+from .bind import Binder, figure_record, judge
 from .claims import find_claims
+from .data import Data
+from .index import PhraseIndex, indicator_phrases, unit_of
 from .phrases import (
     BINDINGS,
     MAX_CLAIMS,
     MAX_FIGURES,
     MISMATCH,
     NO_CLAIMS,
+    NOT_COMPARED,
+    NOT_COMPARED_ZH,
     PLAN_FIELDS,
     QUALIFIER_ZH,
     TEXT_FIELDS,
     UNBOUND,
     VERDICT_ZH,
     VERIFIED,
+    WHY_ZH,
     Bind,
 )
 from .records import Claim, Datum, Figure, Narrative
@@ -51,10 +56,11 @@ if TYPE_CHECKING:
     from ..calc import Calc
 
 __all__ = [
-    "BINDINGS", "MAX_CLAIMS", "MAX_FIGURES", "MISMATCH", "NO_CLAIMS", "PLAN_FIELDS",
-    "QUALIFIER_ZH", "TEXT_FIELDS", "UNBOUND", "VERDICT_ZH", "VERIFIED", "Bind", "Claim", "Data",
-    "Datum", "Figure", "Folded", "Narrative", "fold", "indicator_phrases", "judge", "quote",
-    "read_narrative", "scan", "show", "tolerance_text", "trimmed", "unit_of",
+    "BINDINGS", "MAX_CLAIMS", "MAX_FIGURES", "MISMATCH", "NOT_COMPARED", "NOT_COMPARED_ZH",
+    "NO_CLAIMS", "PLAN_FIELDS", "QUALIFIER_ZH", "TEXT_FIELDS", "UNBOUND", "VERDICT_ZH", "VERIFIED",
+    "WHY_ZH", "Bind", "Claim", "Data", "Datum", "Figure", "Folded", "Narrative", "PhraseIndex",
+    "fold", "indicator_phrases", "judge", "quote", "read_narrative", "scan", "show",
+    "tolerance_text", "trimmed", "unit_of",
 ]
 
 

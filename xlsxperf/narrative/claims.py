@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..metrics import span
 from ..model import Cell
 from ..values import to_decimal as _dec
-from .bind import Data
+from .data import Data
 from .phrases import (
     ASPIRATIONS,
     BALANCE,
@@ -135,7 +135,8 @@ def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], fi
                     continue  # 全部支出中…: the noun, not the claim
                 hits.append((m.start(), m.end(), phrase, kind))
     for f, g in zip(found, figures, strict=False):  # 资金执行 100%: a full execution no phrase names
-        if g.key is None and f.unit == "%" and f.number == HUNDRED and "执行" in s[f.clause:f.start]:
+        if g.key is None and not f.named and not f.why and f.unit == "%" and f.number == HUNDRED \
+                and "执行" in s[f.clause:f.start]:
             hits.append((f.start, f.end, g.text, EXECUTION))
     out = []
     for start, end, words, kind in sorted(hits):

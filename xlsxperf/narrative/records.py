@@ -9,7 +9,7 @@ from decimal import Decimal
 from .. import schema as S
 from ..model import Cell
 from ..values import round_half_up
-from .phrases import MISMATCH, UNBOUND
+from .phrases import MISMATCH, NOT_COMPARED, UNBOUND, VERIFIED
 from .text import show
 
 # ---------------------------------------------------------------------------------------------
@@ -24,9 +24,17 @@ class Datum:
     unit: str  # 万元, %, 人, 分, or an indicator's 度量单位
     cell: Cell | None
     computed: bool = False  # a ratio or a sum, not a value typed in one cell
+    # A typed total: the sum of its parts when it differs (the text may quote either), what that
+    # sum is, and whether the difference is a rounding slip (within the parts' rounding)
+    parts: Decimal | None = None
+    parts_words: str = ""
+    slip: bool = False
+    by_parts: bool = False  # the figure agrees with the parts' sum only: that is what is shown
 
     @property
     def shown(self) -> str:
+        if self.by_parts and self.parts is not None:
+            return show(round_half_up(self.parts), self.unit)
         return show(self.value if not self.computed else round_half_up(self.value), self.unit)
 
 
@@ -49,10 +57,16 @@ class Figure:
     tolerance: Decimal | None  # half a unit of the figure's last shown decimal, in its unit
     note: str = ""
     start: int = 0  # offset in the field's text
+    why: str = ""  # not compared (verdict unbound), and why: 年份, 增长, 差额, 计划 …
 
     @property
     def field_label(self) -> str:
         return S.FIELDS[self.field].label
+
+    @property
+    def outcome(self) -> str:
+        """verified / mismatch / unbound / not-compared: the four ways a figure is accounted for."""
+        return NOT_COMPARED if self.why else self.verdict
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,23 @@ class Narrative:
 
     @property
     def unbound(self) -> tuple[Figure, ...]:
-        return tuple(f for f in self.figures if f.verdict == UNBOUND)
+        """Figures nothing in the data could be matched with (未能对应)."""
+        return tuple(f for f in self.figures if f.verdict == UNBOUND and not f.why)
+
+    @property
+    def not_compared(self) -> tuple[Figure, ...]:
+        """Figures that are a change, another year, a plan, a difference … (不比较)."""
+        return tuple(f for f in self.figures if f.why)
+
+    @property
+    def slips(self) -> tuple[Figure, ...]:
+        """Figures the text gives right, bound to a typed total that is a rounding slip off the
+        sum of its parts (one per typed total)."""
+        out: dict[str, Figure] = {}
+        for f in self.figures:
+            if f.verdict == VERIFIED and f.data is not None and f.data.slip and f.key:
+                out.setdefault(f.key, f)
+        return tuple(out.values())
 
     @property
     def contradicted(self) -> tuple[Claim, ...]:

@@ -65,22 +65,43 @@ class Folded:
         return breaks[k] if k < len(breaks) else len(self.text)
 
 
+_FOLDED: dict[str, str] = {}  # a character as folded ("" when dropped), memoised
+
+
+def _fold_char(ch: str) -> str:
+    out = _FOLDED.get(ch)
+    if out is None:
+        if ch in DROP or (ch.isspace() and ch != "\n"):
+            out = ""
+        elif ch in KEEP:
+            out = ch
+        else:
+            n = unicodedata.normalize("NFKC", ch)
+            out = n if len(n) == 1 else ch
+        if len(_FOLDED) < 100_000:
+            _FOLDED[ch] = out
+    return out
+
+
 def fold(text: str) -> Folded:
     chars: list[str] = []
     at: list[int] = []
     for i, ch in enumerate(text):
-        if ch in DROP or (ch.isspace() and ch != "\n"):
-            continue
-        if ch not in KEEP:
-            n = unicodedata.normalize("NFKC", ch)
-            ch = n if len(n) == 1 else ch
-        chars.append(ch)
-        at.append(i)
+        c = _fold_char(ch)
+        if c:
+            chars.append(c)
+            at.append(i)
     at.append(len(text))
     return Folded(text, "".join(chars), tuple(at))
 
 
+_PLAIN = re.compile(r"[\u4e00-\u9fff!#-&(-~]*")  # CJK and ASCII but quotes: NFKC leaves them
+
+
 def fold_name(text: str) -> str:
+    """A name folded like a text (no line breaks); fast for the plain CJK of most names."""
+    if _PLAIN.fullmatch(text):
+        return text
     return fold(text).text.replace("\n", "")
 
 
@@ -152,6 +173,14 @@ class Found:
     key: str | None = None
     quote_from: int | None = None
     note: str = ""
+    why: str = ""  # not compared, and why (年份, 增长, 计划 …)
+    either: tuple[str, ...] = ()  # more keys the words may name: compared only when one agrees
+    tentative: str = ""  # why the words may name a part: a disagreement is listed, not flagged
+    ordinal: bool = False  # 第 2 名
+    per: bool = False  # 1000 元/人: a rate per head
+    other: bool = False  # its words name something the template does not hold
+    named: str = ""  # the words that make it another thing (政府采购执行率: 政府采购)
+    phrase: tuple[int, int] | None = None  # the words that bound it (folded offsets)
 
 
 def scan(t: Folded) -> list[Found]:
@@ -163,8 +192,6 @@ def scan(t: Folded) -> list[Found]:
             break
         unit, end = m["unit"], m.end()
         after = s[end:end + 3]
-        if s[max(0, m.start() - 1):m.start()] == "第" or after.startswith("/"):
-            continue
         if after.startswith(NOT_AFTER.get(unit, ())):
             continue
         if unit == "分" and after and after[0] not in SCORE_AFTER and not after[0].isspace() \
@@ -181,5 +208,7 @@ def scan(t: Folded) -> list[Found]:
         out.append(Found(m.start(), m.end(), Decimal(digits),
                           len(digits.split(".")[1]) if "." in digits else 0, unit, qualifier,
                           t.start_of("sentence", m.start()), t.start_of("clause", m.start()),
-                          t.end_of("clause", m.end())))
+                          t.end_of("clause", m.end()),
+                          ordinal=s[max(0, m.start() - 1):m.start()] == "第",
+                          per=after.startswith("/")))
     return out

@@ -1,7 +1,8 @@
 """The 报告核对 sheet of the evaluation workbook: the department's text against its data.
 
 Two lists. 数字核对: every figure found in 报告正文 and the other long-text fields, the clause
-it stands in, what it was bound to, the data's value and cell, and 核对一致 / 不一致 / 未能对应.
+it stands in, what it was bound to, the data's value and cell, and 核对一致 / 不一致 / 未能对应 /
+不比较 (with why: 年份, 增长, 差额, 计划 …); the counts of the four add up to every figure found.
 表述核对: every claim (无结余, 全面实现, 全额执行 …) with what the data shows.
 
 Plain values only, no formulas; every text taken from the submission is written with
@@ -14,7 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Cell, Severity
 from ..narrative import Claim, Figure, tolerance_text
-from ..narrative.phrases import COUNT, MISMATCH, QUALIFIER_ZH, UNBOUND, UNITS, VERDICT_ZH, VERIFIED, VISITS
+from ..narrative.phrases import (
+    CNY,
+    MISMATCH,
+    NOT_COMPARED_ZH,
+    PERCENT,
+    QUALIFIER_ZH,
+    SCORE,
+    UNBOUND,
+    UNITS,
+    USD,
+    VERDICT_ZH,
+    VERIFIED,
+)
 from .styles import NOTE_COLOR, link_units, looks_like_formula, print_setup, row_height
 
 if TYPE_CHECKING:
@@ -43,10 +56,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     places = [_place_text(x.where, x.field_label) for x in found.figures]
     places += [_place_text(x.where, x.field_label) for x in found.claims]
     ws.set_column(1, 1, min(MAX_PLACE_WIDTH, max([FIGURE_COLUMNS[1][1]] + [link_units(p) + 2 for p in places])))
-    counts = {v: sum(1 for f in found.figures if f.verdict == v) for v in (VERIFIED, MISMATCH, UNBOUND)}
-    summary = (f"报告正文及其他文字栏目中共找到 {len(found.figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"
-               f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题）。"
-               "数字按其前面的文字对应到填报数据，按报告数字本身的精度比较。")
+    summary = summary_text(found.figures)
     _banner(ws, st, 0, "报告核对", "title", last, 28)
     _banner(ws, st, 1, summary, "wrapnote", last,
             row_height([(summary, sum(w for _, w in FIGURE_COLUMNS[:PRINTED]))]))
@@ -80,6 +90,22 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, landscape=True, repeat=(header, header))
     ws.print_area(0, 0, row, last)
+
+
+def summary_text(figures: tuple[Figure, ...]) -> str:
+    """The count of every figure found, by outcome: 一致 + 不一致 + 未能对应 + 不比较 = all."""
+    counts = {v: sum(1 for f in figures if f.verdict == v and not f.why)
+              for v in (VERIFIED, MISMATCH, UNBOUND)}
+    whys: dict[str, int] = {}
+    for f in figures:
+        if f.why:
+            whys[f.why] = whys.get(f.why, 0) + 1
+    reasons = "、".join(f"{w} {n} 个" for w, n in whys.items())
+    return (f"报告正文及其他文字栏目中共找到 {len(figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"
+            f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题），"
+            f"{NOT_COMPARED_ZH} {sum(whys.values())} 个{f'（{reasons}）' if reasons else ''}。"
+            "数字只由紧挨在它前面的名称对应到填报数据，按报告数字本身的精度比较；增减变动、差额、"
+            "其他年度、年度中某一时点、标准和计划不比较。")
 
 
 def _banner(ws: Any, st: Styles, row: int, text: str, role: str, last: int,
@@ -127,7 +153,7 @@ def _figure_row(ws: Any, st: Styles, echo: Echo | None, row: int, n: int, f: Fig
     _text(ws, st, row, 5, f.data.shown if f.data else "—", align="right")
     data_at = _place(ws, st, echo, row, 6, f.data.cell if f.data else None,
                      "" if f.data is None or f.data.cell else "计算值")
-    verdict = VERDICT_ZH[f.verdict]
+    verdict = NOT_COMPARED_ZH if f.why else VERDICT_ZH[f.verdict]
     if f.verdict == MISMATCH:
         fmt = st("data", severity=Severity.WARNING, align="center", bold=True)
     elif f.verdict == VERIFIED:
@@ -147,9 +173,12 @@ def _note(f: Figure) -> str:
     parts = []
     if f.qualifier:
         parts.append(f"报告数为“{QUALIFIER_ZH[f.qualifier]}”")
-    if f.verdict != UNBOUND and f.tolerance is not None and UNITS[f.unit][0] not in (COUNT, VISITS):
+    counted = f.decimals == 0 and UNITS[f.unit][0] not in (CNY, USD, PERCENT, SCORE)
+    if f.verdict != UNBOUND and f.tolerance is not None and not counted:
         parts.append(f"允许误差 {tolerance_text(f.tolerance, f.unit)}")
-    if f.note:
+    if f.why:
+        parts.append(f"{f.why}：{f.note}" if f.note else f.why)
+    elif f.note:
         parts.append(f.note)
     return "；".join(parts)
 

@@ -128,20 +128,24 @@ def _plain(v: object) -> object:
 
 
 @rule("P005", "target-too-low", W, "指标值设置偏低",
-      "{label}完成率 {actual}%，达到 {threshold}% 以上，指标值可能设置偏低",
-      "{label}: completion {actual}% is at or above {threshold}%: the target was set too low")
+      "{label}完成率 {actual}%，达到 {threshold}% 以上，指标值可能设置{how}",
+      "{label}: completion {actual}% is at or above {threshold}%: the target was set too {how_en}")
 def target_too_low(sub: Submission, ctx: Context) -> Iterable[Finding]:
     """
     是什么：定量指标的完成率（≥ 和 = 指标为 完成值 ÷ 指标值，≤ 指标为 指标值 ÷ 完成值）达到 120% 以上。
-    阈值可在配置中调整（thresholds.target_too_low_pct）。
-    为什么：大幅超额完成通常说明年初目标定得太低，绩效目标没有起到约束作用，下年应提高目标。
+    阈值可在配置中调整（thresholds.target_too_low_pct）。≥ 和 = 指标说“指标值可能设置偏低”；≤ 指标
+    （上限，如成本、差错率）远未达到上限时说“指标值可能设置偏松”。
+    为什么：大幅超额完成通常说明年初目标定得太低（上限定得太宽），绩效目标没有起到约束作用，下年应
+    收紧目标。
     示例：招商引资签约总金额目标 130 亿元，完成 176.98 亿元（136.14%）。
     """
     threshold = ctx.config.thresholds.target_too_low_pct
     for i in ctx.calc.indicators:
         if i.completion_pct is not None and i.completion_pct >= threshold and not _cost_at_least(i):
+            ceiling = i.nature == S.Nature.AT_MOST
             yield make("P005", at=i.row["target"], actual=i.completion_pct,
-                       expected=f"< {threshold}", label=_name(i), threshold=threshold)
+                       expected=f"< {threshold}", label=_name(i), threshold=threshold,
+                       how="偏松" if ceiling else "偏低", how_en="loose" if ceiling else "low")
 
 
 @rule("P006", "indicator-structure", E, "绩效指标体系不完整",

@@ -265,3 +265,16 @@ def test_an_ods_submission_is_evaluated_in_a_run(tmp_path: Path, libreoffice) ->
     from xlsxperf import evaluate
 
     assert doc["metrics"]["score.computed"] == float(evaluate(CLEAN).metrics["score.computed"])
+
+
+def test_progress_lines_speak_chinese(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    _copy(CLEAN, box / "统计局.xlsx")
+    broken = box / "损坏.xlsx"
+    broken.write_bytes(os.urandom(2048))
+    _age(broken)
+    code, output = _run(str(box), "-o", str(tmp_path / "out"), "--jobs", "1")
+    lines = [x for x in output.splitlines() if x.split(" ", 2)[-1].startswith("[")]
+    assert len(lines) == 2, output
+    assert any("统计局.xlsx: 已审核 错误 0" in x for x in lines), lines
+    assert not any(": ok " in x or ": error " in x for x in lines), lines

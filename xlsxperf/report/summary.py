@@ -395,8 +395,11 @@ def trend(s: Summary, ws: Any, groups: list[list[dict[str, Any]]]) -> None:
                        align="right")
             else:
                 ws.write_blank(r, 1 + 2 * i, None, s.fmt("data"))
-            s.text(ws, r, 2 + 2 * i, " / ".join(str(g) for g in _by_year(group, year, "grade.computed")),
-                   "data", align="center")
+            grades = " / ".join(str(g) for g in _by_year(group, year, "grade.computed"))
+            if grades:
+                s.text(ws, r, 2 + 2 * i, grades, "data", align="center")
+            else:
+                ws.write_blank(r, 2 + 2 * i, None, s.fmt("data"))
         own = [y for y in years if scores[y]]
         c = 1 + 2 * len(years)
         if len(own) >= 2 and own[-1] - own[-2] == 1 and all(len(scores[y]) == 1 for y in own[-2:]):

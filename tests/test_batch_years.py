@@ -230,7 +230,7 @@ def test_a_later_file_waits_while_its_earlier_file_is_being_copied(tmp_path: Pat
     d = docs(pending)
     assert d["2021.xlsx"]["status"] == "pending"
     assert pending.evaluated == 0 and d["2022.xlsx"]["previous"] == paired  # kept as it was
-    age(box / "2021.xlsx")
+    age(box / "2021.xlsx", OLD + 60)  # copied completely
     settled = docs(run([box], out, settle=60))
     assert settled["2022.xlsx"]["previous"]["sha256"] == settled["2021.xlsx"]["sha256"] != paired["sha256"]
 
@@ -314,7 +314,7 @@ def test_three_years_give_the_trend_sheet(tmp_path: Path, unit: Callable[..., Pa
     ws = wb[TREND_SHEET]
     headers = [c.value for c in ws[4]]
     assert headers == ["单位名称", "2020 得分", "2020 等级", "2021 得分", "2021 等级", "2022 得分", "2022 等级",
-                       "最近一年较上年"]
+                       "较上年"]
     rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True)}
     assert list(rows) == ["示例县农业农村局", "示例市示例区统计局"]  # by name
     stats = rows["示例市示例区统计局"]
@@ -379,3 +379,85 @@ def test_a_run_killed_while_pairing_converges(tmp_path: Path, unit: Callable[...
     assert temp_files(out) == []
     assert sorted(p.name for p in out.glob("*_评价结果*.xlsx")) == sorted(x["output"] for x in final.docs)
     assert run_batch([box], out, default_config(), jobs=2).evaluated == 0
+
+
+# -- the pure parts: matching, the pairing the run plans, units over the years --------------------
+
+
+def _doc(path: str, name: str, year: int, sha: str, code: str | None = None, score: float = 90.0,
+         previous: str | None = None) -> dict:
+    return {"path": path, "status": "ok", "sha256": sha, "unit": {"name": name, "code": code, "year": year},
+            "supervisor": None, "metrics": {"score.computed": score, "grade.computed": "优"},
+            "previous": {"path": previous} if previous else None}
+
+
+def test_the_plan_pairs_refuses_and_counts_one_file_copied_twice_once() -> None:
+    from xlsxperf.batch.years import NONE, Pairing, plan
+
+    docs = [_doc("/a/2022.xlsx", "甲局", 2022, "a" * 64), _doc("/a/2021.xlsx", "甲局", 2021, "b" * 64),
+            _doc("/b/2021.xlsx", "甲局", 2021, "b" * 64),  # the same file in last year's archive
+            _doc("/a/乙_2022.xlsx", "乙局", 2022, "c" * 64), _doc("/a/乙_2021.xlsx", "乙局", 2021, "d" * 64),
+            _doc("/a/乙_2021_改.xlsx", "乙局", 2021, "e" * 64),
+            _doc("/a/丙_2022.xlsx", "丙局", 2022, "f" * 64)]
+    wanted = plan(docs)
+    assert wanted["/a/2022.xlsx"] == Pairing("/a/2021.xlsx", "b" * 64)
+    refused = wanted["/a/乙_2022.xlsx"]
+    assert refused.path is None and refused.refused is not None
+    assert "乙_2021.xlsx、乙_2021_改.xlsx" in refused.refused and "2 份" in refused.refused
+    assert wanted.get("/a/丙_2022.xlsx", NONE) == NONE and "/a/2021.xlsx" not in wanted
+
+
+def test_an_ambiguous_message_names_three_candidates_at_most() -> None:
+    from xlsxperf.history import match_years
+
+    docs = [_doc("/x/2022.xlsx", "甲局", 2022, "0" * 64)] + [
+        _doc(f"/x/2021_{i}.xlsx", "甲局", 2021, f"{i}" * 64) for i in range(1, 6)]
+    why = match_years(docs)[0].refused
+    assert why is not None and "2021_1.xlsx、2021_2.xlsx、2021_3.xlsx 等 5 份" in why and "2021_4" not in why
+
+
+def test_a_worker_chooses_as_the_run_plans() -> None:
+    from xlsxperf.batch.years import Known, choose, plan
+
+    docs = [_doc("/a/2022.xlsx", "甲局", 2022, "a" * 64, code="1001"),
+            _doc("/a/2021.xlsx", "甲局（盖章）", 2021, "b" * 64, code="1001"),
+            _doc("/a/other.xlsx", "甲局", 2021, "c" * 64, code="1002")]
+    known = [k for d in docs if (k := Known.of(d)) is not None]
+    assert choose(known[0], known[1:]) == plan(docs)["/a/2022.xlsx"]
+    assert choose(known[0], known[2:]).path is None  # another code: not last year's file
+
+
+def test_the_state_keeps_a_pairing_and_drops_one_that_does_not_hold_together() -> None:
+    from xlsxperf.batch.state import _plain, parse_entry
+    from xlsxperf.batch.years import Pairing
+
+    doc = _doc("/a/2022.xlsx", "甲局", 2022, "a" * 64)
+    doc.update(counts={"error": 0, "warning": 0, "info": 0}, findings=[])
+    from xlsxperf.batch.state import Entry
+    entry = Entry("a" * 64, 1, 2, "v", "c", None, doc, 0, Pairing("/a/2021.xlsx", "b" * 64))
+    data = json.loads(json.dumps(_plain(entry)))
+    assert data["pairing"] == {"path": "/a/2021.xlsx", "sha256": "b" * 64}
+    back = parse_entry(data)
+    assert back is not None and back.pairing == entry.pairing
+    assert parse_entry({**data, "pairing": None}).pairing == Pairing()  # type: ignore[union-attr]
+    del data["pairing"]
+    assert parse_entry(data).pairing == Pairing()  # type: ignore[union-attr]  # written before pairing
+    for bad in ({"path": 5}, {"path": "/a/2021.xlsx"}, "x", [1]):
+        assert parse_entry({**data, "pairing": bad}) is None, bad
+    assert parse_entry({**data, "doc": {**doc, "previous": "x"}}) is None
+
+
+def test_units_over_the_years_follow_the_pairing() -> None:
+    from xlsxperf.batch.years import trend
+    from xlsxperf.history import year_groups
+
+    docs = [_doc("/a/2022.xlsx", "甲局", 2022, "a" * 64, previous="/a/2021.xlsx"),
+            _doc("/a/2022_v2.xlsx", "甲局", 2022, "b" * 64, previous="/a/2021.xlsx"),
+            _doc("/a/2021.xlsx", "甲局", 2021, "c" * 64, previous="/a/2020.xlsx"),
+            _doc("/a/2020.xlsx", "甲局", 2020, "d" * 64),
+            _doc("/a/乙.xlsx", "乙局", 2022, "e" * 64),
+            {**_doc("/a/坏.xlsx", "丙局", 2022, "f" * 64), "status": "error"}]
+    groups = year_groups(docs)
+    assert [[d["path"] for d in g] for g in groups] == [
+        ["/a/2020.xlsx", "/a/2021.xlsx", "/a/2022.xlsx", "/a/2022_v2.xlsx"], ["/a/乙.xlsx"]]
+    assert [[y["year"] for y in t["years"]] for t in trend(docs)] == [[2020, 2021, 2022, 2022]]

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .model import Submission
 
 T = TypeVar("T")
+NAMED = 3  # candidates named in the message of an ambiguous previous year
 
 
 class Earlier(Protocol):
@@ -112,15 +114,15 @@ class Identity:
     supervisor: str | None
     year: int | None
 
-    @property
+    @cached_property
     def name_key(self) -> str | None:
         return unit_name_key(self.name)
 
-    @property
+    @cached_property
     def code_key(self) -> str | None:
         return unit_code_key(self.code)
 
-    @property
+    @cached_property
     def supervisor_key(self) -> str | None:
         return unit_name_key(self.supervisor)
 
@@ -246,8 +248,9 @@ class Matcher(Generic[T]):
             return Match(item, chosen[0][0])
         if not chosen:
             return Match(item)
-        names = "、".join(sorted(self.label(x) for x, _ in chosen))
-        return Match(item, refused=f"上一年度（{year} 年度）有 {len(chosen)} 份同一单位的填报表（{names}），"
+        names = sorted(self.label(x) for x, _ in chosen)
+        shown = "、".join(names[:NAMED]) + (f" 等 {len(names)} 份" if len(names) > NAMED else "")
+        return Match(item, refused=f"上一年度（{year} 年度）有 {len(chosen)} 份同一单位的填报表（{shown}），"
                                   "无法确定与哪一份比对，未与上年比对")
 
 

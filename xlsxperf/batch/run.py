@@ -284,7 +284,7 @@ class _Run:
             likely = self._likely_again(found.inputs, todo)
             self.observer.started(len(todo) + likely, sum(
                 1 for r in self.results.values() if r.source is Source.REUSED) - likely)
-        self._evaluate([Task(p, temp_name("evaluation.xlsx")) for p in self._ordered(todo)])
+        self._evaluate(self._first_pass(todo))
         self._evaluate(self._pair(found.inputs))
         removed = self._remove_deleted(found)
         self.lease.beat(force=True)
@@ -339,9 +339,10 @@ class _Run:
                 todo.append(path)
         return todo
 
-    def _ordered(self, todo: list[Path]) -> list[Path]:
-        """Earlier years first (the year the file had last time, else one in its path), so
-        that a worker reading a later year mostly finds its previous year evaluated already."""
+    def _first_pass(self, todo: list[Path]) -> list[Task]:
+        """The files to evaluate, earlier years first, a year at a time (the year a file had
+        last time, else a year in its path; unknown ones last): a worker reading a later year
+        then finds its previous year evaluated already, and it is evaluated once."""
         def year(path: Path) -> int:
             old = self.state.entries.get(str(path))
             y = (old.doc.get("unit") or {}).get("year") if old is not None else None
@@ -349,7 +350,7 @@ class _Run:
                 return y
             found = _YEAR.findall(str(path))
             return int(found[-1]) if found else 9999
-        return sorted(todo, key=year)
+        return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets

@@ -73,6 +73,7 @@ class Task:
     pairing: Pairing | None = None  # decided by the run; None: the worker decides from ``known``
     known: tuple[Known, ...] = ()  # the submissions the run knows, when the worker decides
     failed: str | None = None  # pairing was tried and failed: evaluate alone, and say this
+    wave: int = 0  # handed out once every task of an earlier wave is done
 
 
 def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config, pairing: Pairing | None = None,
@@ -186,7 +187,7 @@ class _Worker:
 
 def _alone(task: Task, pairing: Pairing, why: str) -> Task:
     """``task`` again, without the previous year whose part failed (``why``)."""
-    return Task(task.path, task.tmp_name, pairing,
+    return Task(task.path, task.tmp_name, pairing, wave=task.wave,
                 failed=f"上年文件 {pairing.name} 与本年一并审核时失败（{why}），未与上年比对；"
                        "两个文件之一改动后会重新比对")
 
@@ -197,7 +198,8 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
                 prepare: Callable[[Task], Task] = lambda task: task) -> bool:
     """Evaluate ``tasks`` in up to ``jobs`` worker processes, calling ``done`` as each finishes
     and ``tick`` twice a second; ``prepare`` completes a task as it is handed out (the run
-    adds what it knows by then). Returns False when ``stop`` said to stop before all were
+    adds what it knows by then). Tasks are handed out in order, those of a wave (in order)
+    once every task of the waves before it is done. Returns False when ``stop`` said to stop before all were
     done: the files in hand are abandoned (their workers killed, their temporary outputs
     removed). An exception from ``done`` ends the run the same way.
 
@@ -249,8 +251,8 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
         while queue or any(w.task for w in workers):
             if stop():
                 return False
-            while queue and (idle := [w for w in workers if w.task is None] or
-                             ([spawn()] if len(workers) < jobs else [])):
+            while queue and not any(w.task and w.task.wave < queue[0].wave for w in workers) and (
+                    idle := [w for w in workers if w.task is None] or ([spawn()] if len(workers) < jobs else [])):
                 hand_out(idle[0], queue.popleft())
             busy = {w.conn: w for w in workers if w.task}
             for ready in wait(list(busy), timeout=0.5):

@@ -373,16 +373,18 @@ def _by_year(group: list[dict[str, Any]], year: int, key: str) -> list[Any]:
 
 
 def trend(s: Summary, ws: Any, groups: list[list[dict[str, Any]]]) -> None:
-    """历年得分: each unit's computed score and grade by year (the latest TREND_YEARS years of
-    the batch), as each submission was paired with its previous year, and the change of the
-    latest year on the one before."""
-    years = sorted({y for g in groups for y in _years(g)})[-TREND_YEARS:]
+    """历年得分: each unit with two or more years, its computed score and grade by year (the
+    latest TREND_YEARS years), as each submission was paired with its previous year, and the
+    change of its latest year on the one before."""
+    units = [g for g in groups if len(_years(g)) > 1]
+    years = sorted({y for g in units for y in _years(g)})[-TREND_YEARS:]
     columns = ((("单位名称", 24),) + tuple(c for y in years for c in ((f"{y} 得分", 9), (f"{y} 等级", 7)))
-               + (("最近一年较上年", 9),))
-    note = ("同一单位各年度的计算总分和计算等级（按单位编码、否则按单位名称与上一年度配对；配对不确定时不连在一起）。"
-            f"最多列出最近 {TREND_YEARS} 个年度；一个年度提交了两份且结果不同时，两个得分都列出。")
+               + (("较上年", 9),))
+    note = ("有两个及以上年度的单位，各年度的计算总分和计算等级：每份填报表按单位编码、否则按单位名称与上一年度"
+            f"配对，配对不确定时不连在一起。最多列出最近 {TREND_YEARS} 个年度；一个年度提交了两份且得分不同时，"
+            "两个得分都列出。较上年 = 最近一年的计算总分 − 上一年度的计算总分。")
     r = s.table(ws, "历年得分", note, columns)
-    rows = sorted(groups, key=lambda g: (str((g[-1].get("unit") or {}).get("name") or ""), g[-1]["path"]))
+    rows = sorted(units, key=lambda g: (str((g[-1].get("unit") or {}).get("name") or ""), g[-1]["path"]))
     for group in rows:
         name = str((group[-1].get("unit") or {}).get("name") or Path(group[-1]["path"]).name)
         s.text(ws, r, 0, name)

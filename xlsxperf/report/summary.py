@@ -378,7 +378,7 @@ def trend(s: Summary, ws: Any, groups: list[list[dict[str, Any]]]) -> None:
     change of its latest year on the one before."""
     units = [g for g in groups if len(_years(g)) > 1]
     years = sorted({y for g in units for y in _years(g)})[-TREND_YEARS:]
-    columns = ((("单位名称", 24),) + tuple(c for y in years for c in ((f"{y} 得分", 9), (f"{y} 等级", 7)))
+    columns = ((("单位名称", 24),) + tuple(c for y in years for c in ((f"{y} 得分", 9), (f"{y} 等级", 9)))
                + (("较上年", 9),))
     note = ("有两个及以上年度的单位，各年度的计算总分和计算等级：每份填报表按单位编码、否则按单位名称与上一年度"
             f"配对，配对不确定时不连在一起。最多列出最近 {TREND_YEARS} 个年度；一个年度提交了两份且得分不同时，"

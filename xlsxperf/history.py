@@ -21,14 +21,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from .calc import Calc, IndicatorCalc
     from .model import Submission
 
 T = TypeVar("T")
+NAMED = 3  # candidates named in the message of an ambiguous previous year
 
 
 class Earlier(Protocol):
@@ -112,15 +114,15 @@ class Identity:
     supervisor: str | None
     year: int | None
 
-    @property
+    @cached_property
     def name_key(self) -> str | None:
         return unit_name_key(self.name)
 
-    @property
+    @cached_property
     def code_key(self) -> str | None:
         return unit_code_key(self.code)
 
-    @property
+    @cached_property
     def supervisor_key(self) -> str | None:
         return unit_name_key(self.supervisor)
 
@@ -190,6 +192,88 @@ def refusal(now: Identity, earlier: Identity) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Match(Generic[T]):
+    """One item and its unit's previous year among the items: ``earlier`` when exactly one
+    is found, else ``refused`` says why none is taken (None: there is no candidate)."""
+
+    item: T
+    earlier: T | None = None
+    refused: str | None = None
+
+
+def _label(item: Any) -> str:
+    """A file's name, to name it in a message."""
+    path = item.get("path") if isinstance(item, dict) else getattr(item, "path", None)
+    return Path(path).name if isinstance(path, str) and path else str(item)
+
+
+def _content(item: Any) -> str | None:
+    """A file's content hash, when known: two candidates with the same content are one."""
+    sha = item.get("sha256") if isinstance(item, dict) else getattr(item, "sha256", None)
+    return sha if isinstance(sha, str) and sha else None
+
+
+class Matcher(Generic[T]):
+    """The candidates (items with an identity), indexed by year and unit key, to find any
+    item's previous year quickly (a batch holds hundreds)."""
+
+    def __init__(self, items: Sequence[T], identify: Callable[[Any], Identity | None] = identity_of,
+                 label: Callable[[Any], str] = _label,
+                 content: Callable[[Any], str | None] = _content) -> None:
+        self.identify, self.label, self.content = identify, label, content
+        self.known = [(x, who) for x in items if (who := identify(x)) is not None]
+        self.by_code: dict[tuple[int, str], list[int]] = {}
+        self.by_name: dict[tuple[int, str], list[int]] = {}
+        for i, (_, who) in enumerate(self.known):
+            if who.year is None:
+                continue
+            if who.code_key:
+                self.by_code.setdefault((who.year, who.code_key), []).append(i)
+            if who.name_key:
+                self.by_name.setdefault((who.year, who.name_key), []).append(i)
+
+    def match(self, item: T, me: Identity) -> Match[T]:
+        """``item`` (who is ``me``) with its unit's previous year among the candidates."""
+        if me.year is None:
+            return Match(item)
+        year = me.year - 1
+        near = set(self.by_code.get((year, me.code_key), ()) if me.code_key else ())
+        near |= set(self.by_name.get((year, me.name_key), ()) if me.name_key else ())
+        earlier = [self.known[i] for i in sorted(near)
+                   if self.known[i][0] is not item and refusal(me, self.known[i][1]) is None]
+        by_code = [(x, other) for x, other in earlier if me.code_key and me.code_key == other.code_key]
+        chosen = _distinct(by_code or earlier, self.content, self.label)
+        if len(chosen) == 1:
+            return Match(item, chosen[0][0])
+        if not chosen:
+            return Match(item)
+        names = sorted(self.label(x) for x, _ in chosen)
+        shown = "、".join(names[:NAMED]) + (f" 等 {len(names)} 份" if len(names) > NAMED else "")
+        return Match(item, refused=f"上一年度（{year} 年度）有 {len(chosen)} 份同一单位的填报表（{shown}），"
+                                  "无法确定与哪一份比对，未与上年比对")
+
+
+def _distinct(found: list[tuple[T, Identity]], content: Callable[[Any], str | None],
+              label: Callable[[Any], str]) -> list[tuple[T, Identity]]:
+    """One of each content: the same file twice (a copy in two folders) is one candidate,
+    named by the first of its names."""
+    out: dict[Any, tuple[T, Identity]] = {}
+    for x, who in sorted(found, key=lambda pair: label(pair[0])):
+        sha = content(x)
+        out.setdefault(sha if sha is not None else id(x), (x, who))
+    return list(out.values())
+
+
+def match_years(items: Sequence[T], identify: Callable[[Any], Identity | None] = identity_of,
+                label: Callable[[Any], str] = _label,
+                content: Callable[[Any], str | None] = _content) -> list[Match[T]]:
+    """Each item that has an identity, with its unit's previous year among ``items`` (see
+    :func:`pair_years`), or why none is taken when there are several candidates."""
+    matcher = Matcher(items, identify, label, content)
+    return [matcher.match(item, me) for item, me in matcher.known]
+
+
 def pair_years(items: Sequence[T], identify: Callable[[Any], Identity | None] = identity_of
                ) -> list[tuple[T, T]]:
     """Each item paired with its unit's previous year: ``(this year, last year)`` pairs.
@@ -197,20 +281,9 @@ def pair_years(items: Sequence[T], identify: Callable[[Any], Identity | None] = 
     Items are Evaluations, Submissions or file documents. Units are matched by code where
     the code matches, else by name (:func:`same_unit`). An item is left unpaired when its
     previous year is missing or ambiguous (two candidates, e.g. the same unit's previous year
-    submitted twice): a wrong pair is worse than none."""
-    known = [(x, who) for x in items if (who := identify(x)) is not None]
-    out: list[tuple[T, T]] = []
-    for item, me in known:
-        if me.year is None:
-            continue
-        earlier = [(x, other) for x, other in known
-                   if other.year == me.year - 1 and refusal(me, other) is None]
-        by_code = [(x, other) for x, other in earlier
-                   if me.code_key and me.code_key == other.code_key]
-        chosen = by_code or earlier
-        if len(chosen) == 1:
-            out.append((item, chosen[0][0]))
-    return out
+    submitted twice): a wrong pair is worse than none. Two candidates with the same content
+    (one file copied into two folders) are one."""
+    return [(m.item, m.earlier) for m in match_years(items, identify) if m.earlier is not None]
 
 
 # -- the earlier year as the checks see it ----------------------------------------------------
@@ -261,3 +334,34 @@ def accept_previous(sub: Submission, earlier: E | None) -> tuple[E | None, str |
     if why:
         return None, f"上年文件 {name} {why}，未与上年比对"
     return earlier, None
+
+
+# -- a unit over the years, as paired ---------------------------------------------------------
+
+
+def year_groups(docs: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Evaluated file documents grouped by unit across the years, following the pairing each
+    was evaluated with (``previous.path``): a group is one unit's chain of consecutive years
+    (two documents of one year when it was submitted twice), in year order. A submission that
+    was not paired either way is a group of its own. Groups are in order of their first
+    document."""
+    ok = [d for d in docs if identity_of(d) is not None]
+    index = {d["path"]: i for i, d in enumerate(ok) if isinstance(d.get("path"), str)}
+    parent = list(range(len(ok)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, d in enumerate(ok):
+        prev = d.get("previous")
+        j = index.get(prev.get("path")) if isinstance(prev, dict) else None
+        if j is not None:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for i, d in enumerate(ok):
+        groups.setdefault(root(i), []).append(d)
+    return [sorted(g, key=lambda d: ((d.get("unit") or {}).get("year") or 0, d["path"]))
+            for g in groups.values()]

@@ -9,6 +9,8 @@ that cannot do its job says so in one line (a BatchError) instead of passing for
 - :mod:`.lease` keeps two runs apart, on local disks and network shares;
 - :mod:`.state` remembers verdicts, incrementally, and trusts nothing it reads back;
 - :mod:`.workers` evaluates in child processes that die with the run;
+- :mod:`.years` decides which earlier file each submission is compared with (its unit's
+  previous year), a part of what the state remembers;
 - :mod:`.run` puts them together.
 
 Logging goes to the ``xlsxperf`` logger; where it ends up is the caller's choice (the command

@@ -10,7 +10,10 @@ that makes the next run incremental. The order of things is what makes it safe t
    no workbook at all keeps the previous summary and stops (NoInputs), unless allowed;
 4. each file that changed is evaluated in a worker (:mod:`.workers`); as each finishes its
    evaluation is renamed into place and recorded, so a killed run keeps what it finished;
-5. evaluations of inputs that disappeared are moved to ``已删除/``; the summary is written.
+5. each evaluated submission is paired with its unit's previous year (:mod:`.years`); those
+   not evaluated with the pairing they should have (a 2021 file changed, arrived or went
+   away; a 2022 file read before its 2021 file) are evaluated again, recorded the same way;
+6. evaluations of inputs that disappeared are moved to ``已删除/``; the summary is written.
 
 Only a verdict on a file's content is remembered as such: a crash, a time or memory limit, a
 file that could not be read are tried again on the next runs, ``MAX_TRIES`` times in a row,
@@ -24,8 +27,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,7 +42,8 @@ from .discover import Discovery, Skipped, discover, shown
 from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os_error, os_error_in
 from .lease import LOCK_FILE, Lease
 from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
-from .workers import Reply, run_workers
+from .workers import Reply, Task, run_workers
+from .years import NONE, Known, plan, trend
 
 REPORT_FILE = "评价汇总.json"
 SUMMARY_FILE = "评价汇总.xlsx"
@@ -46,6 +51,7 @@ LOG_FILE = "xlsxperf.log"
 SETTLE_SECONDS = 60  # a file modified more recently than this may still be being copied
 TRUNCATED_WINDOW = 3600  # a broken zip this recent is taken to be still arriving
 MAX_TRIES = 3  # failures that say nothing about a file's content, before we stop retrying
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 log = logging.getLogger("xlsxperf")
 
@@ -248,6 +254,9 @@ class _Run:
         self.store = Store(outdir)
         self.state = State()
         self.removed_before: dict[str, Removed] = {}
+        self.known: dict[str, Known] = {}  # evaluated submissions: candidates for a previous year
+        self.handed: set[Path] = set()  # inputs handed to a worker in this run
+        self.done: set[Path] = set()  # and those of them that came back
 
     # -- 2-3: prepare --------------------------------------------------------------------------
 
@@ -273,15 +282,23 @@ class _Run:
                            "（no workbook found; the previous summary is kept）")
         todo = self._plan(found.inputs)
         if self.observer:
-            self.observer.started(len(todo), sum(1 for r in self.results.values() if r.source is Source.REUSED))
-        complete = run_workers([(p, temp_name("evaluation.xlsx")) for p in todo], self.outdir,
-                               self.config, self.jobs, self._finished, self._tick, self._stopped)
-        if not complete:
-            self.store.save(self.state)
-            raise Interrupted(self.stop.signum or 15, sum(1 for p in todo if p in self.results), len(todo))
+            likely = self._likely_again(found.inputs, todo)
+            self.observer.started(len(todo) + likely, sum(
+                1 for r in self.results.values() if r.source is Source.REUSED) - likely)
+        self._evaluate(self._first_pass(todo))
+        self._evaluate(self._pair(found.inputs))
         removed = self._remove_deleted(found)
         self.lease.beat(force=True)
-        return self._finish(found, removed, len(todo))
+        return self._finish(found, removed, len(self.handed))
+
+    def _evaluate(self, tasks: list[Task]) -> None:
+        """Hand ``tasks`` to the workers; stopped by a signal, keep what was finished."""
+        self.handed.update(t.path for t in tasks)
+        complete = run_workers(tasks, self.outdir, self.config, self.jobs, self._finished, self._tick,
+                               self._stopped, self._prepare)
+        if not complete:
+            self.store.save(self.state)
+            raise Interrupted(self.stop.signum or 15, len(self.done), len(self.handed))
 
     def _stopped(self) -> bool:
         return bool(self.stop)
@@ -323,6 +340,54 @@ class _Run:
                 todo.append(path)
         return todo
 
+    def _first_pass(self, todo: list[Path]) -> list[Task]:
+        """The files to evaluate, earlier years first, a year at a time (the year a file had
+        last time, else a year in its path; unknown ones last): a worker reading a later year
+        then finds its previous year evaluated already, and it is evaluated once."""
+        def year(path: Path) -> int:
+            old = self.state.entries.get(str(path))
+            y = (old.doc.get("unit") or {}).get("year") if old is not None else None
+            if isinstance(y, int) and not isinstance(y, bool):
+                return y
+            found = _YEAR.findall(str(path))
+            return int(found[-1]) if found else 9999
+        return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
+
+    def _prepare(self, task: Task) -> Task:
+        """A task as it is handed out: unless the run named its previous year, the worker gets
+        the submissions evaluated so far to find it among."""
+        if task.pairing is not None:
+            return task
+        return replace(task, known=tuple(k for key, k in self.known.items() if key != str(task.path)))
+
+    def _likely_again(self, inputs: list[Path], todo: list[Path]) -> int:
+        """Files kept from an earlier run that will probably be evaluated again with another
+        previous year: theirs is being evaluated again, or gone (for the progress count)."""
+        changed = {str(p) for p in todo}
+        present = {str(p) for p in inputs}
+        return sum(1 for p, r in self.results.items() if r.source is Source.REUSED
+                   and (e := self.state.entries.get(str(p))) is not None and e.pairing.path
+                   and (e.pairing.path in changed or e.pairing.path not in present))
+
+    def _pair(self, inputs: list[Path]) -> list[Task]:
+        """The evaluated submissions whose pairing with a previous year is not the one they
+        were evaluated with (see :mod:`.years`): to evaluate again. One whose previous year
+        is still being copied or could not be read this time waits for the next run."""
+        ok = [(p, r) for p in inputs if (r := self.results.get(p)) is not None and r.status is Status.OK]
+        wanted = plan([r.doc for _, r in ok])
+        waiting = {str(p) for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
+        tasks = []
+        for path, _ in ok:
+            entry = self.state.entries.get(str(path))
+            have = entry.pairing if entry is not None else NONE
+            want = wanted.get(str(path), NONE)
+            if have == want or have.path in waiting:
+                continue
+            log.info("%s: evaluated again with %s", shown(path),
+                     f"last year {shown(want.path)}" if want.path else "no previous year")
+            tasks.append(Task(path, temp_name("evaluation.xlsx"), want))
+        return tasks
+
     def _usable(self, entry: Entry) -> bool:
         """An entry made by this tool and configuration whose evaluation is still in place."""
         return (entry.tool == __version__ and entry.config == self.digest
@@ -331,12 +396,18 @@ class _Run:
     def _set(self, path: Path, source: Source, doc: dict[str, Any], error: str | None = None) -> None:
         result = FileResult(path, source, doc, error)
         self.results[path] = result
+        known = Known.of(doc) if result.status is Status.OK else None
+        if known is not None:
+            self.known[str(path)] = known
+        else:
+            self.known.pop(str(path), None)
         if source in (Source.RETRY, Source.GAVE_UP) and error:
             log.error("%s: %s", shown(path), error)
 
     # -- 4: as each file finishes --------------------------------------------------------------
 
     def _finished(self, path: Path, reply: Reply) -> None:
+        self.done.add(path)
         if reply.write_errno is not None:
             e = OSError(reply.write_errno, os.strerror(reply.write_errno))
             raise from_os_error(e, self.outdir) or OutdirUnwritable(
@@ -356,7 +427,8 @@ class _Run:
             doc = reply.doc
             output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
             doc["output"] = output
-            entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc)
+            entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc,
+                          pairing=reply.pairing or NONE)
             self.state.entries[key] = entry
             self.store.record(key, entry)
             if old is not None and old.output and old.output != output:
@@ -488,7 +560,8 @@ class _Run:
                   "tool": {"name": "xlsxperf", "version": __version__},
                   "files": docs, "summary": summary(docs),
                   "not_evaluated": [{"path": s.path, "reason": s.reason} for s in found.others],
-                  "removed": [{"path": s.path, "reason": s.reason} for s in removed]}
+                  "removed": [{"path": s.path, "reason": s.reason} for s in removed],
+                  "trend": trend(docs)}
         text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
         digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
         report_path, summary_path = self.outdir / REPORT_FILE, self.outdir / SUMMARY_FILE

@@ -1,4 +1,5 @@
-"""What the runs remember: per input, its content hash, its verdict and its evaluation's name.
+"""What the runs remember: per input, its content hash, its verdict and its evaluation's name,
+and the previous year it was evaluated with (:class:`~.years.Pairing`).
 
 Two files in OUTDIR:
 
@@ -26,6 +27,7 @@ from typing import Any
 from ..files import write_text
 from ..model import Severity, Status
 from .errors import StateUnusable, from_os_error
+from .years import NONE, Pairing
 
 STATE_FILE = ".xlsxperf-state.json"
 JOURNAL_FILE = ".xlsxperf-state.journal"
@@ -50,6 +52,7 @@ class Entry:
     output: str | None  # the evaluation workbook's file name in OUTDIR
     doc: dict[str, Any]  # the file's public JSON document (SPEC section 6)
     failures: int = 0  # failed attempts in a row that said nothing about the content
+    pairing: Pairing = NONE  # the previous year it was evaluated with: part of its cache key
 
 
 @dataclass
@@ -71,7 +74,10 @@ class State:
 
 def _plain(record: Entry | Removed) -> dict[str, Any]:
     """A record as JSON-ready data (a shallow copy: the document is a plain dict already)."""
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    data = {f.name: getattr(record, f.name) for f in fields(record)}
+    if isinstance(record, Entry):
+        data["pairing"] = record.pairing.to_json()
+    return data
 
 
 def safe_name(name: Any) -> bool:
@@ -93,6 +99,12 @@ def _valid_doc(doc: Any) -> bool:
             for s in Severity):
         return False
     if not isinstance(doc.get("metrics", {}), dict) or not isinstance(doc.get("unit") or {}, dict):
+        return False
+    previous = doc.get("previous")
+    if previous is not None and not (isinstance(previous, dict) and isinstance(previous.get("path"), str)
+                                     and isinstance(previous.get("metrics", {}), dict)):
+        return False
+    if not isinstance(doc.get("previous_refused"), (str, type(None))):
         return False
     findings = doc.get("findings")
     if not isinstance(findings, list):
@@ -116,7 +128,11 @@ def parse_entry(data: Any) -> Entry | None:
         return None
     if not (output is None or safe_name(output)) or not _valid_doc(data.get("doc")):
         return None
-    return Entry(sha, ints[0], ints[1], data["tool"], data["config"], output, data["doc"], ints[2])
+    pairing = Pairing.from_json(data.get("pairing"))
+    if pairing is None:
+        return None
+    return Entry(sha, ints[0], ints[1], data["tool"], data["config"], output, data["doc"], ints[2],
+                 pairing)
 
 
 def _parse_removed(data: Any) -> Removed | None:

@@ -2,7 +2,17 @@
 
 Each worker evaluates one file at a time under the time and memory limits of
 ``[limits]``; a worker that crashes or runs past the time limit is killed and replaced, its
-file gets a failed :class:`Reply`, and the others go on. A worker closes every pipe end it
+file gets a failed :class:`Reply`, and the others go on.
+
+A file is evaluated with its unit's previous year (:mod:`.years`): the one the run names
+(:class:`Task` ``pairing``), or the one the worker finds among the submissions the run knows
+(``known``) once it has read the file. The worker reads the earlier file itself (sending the
+path costs nothing; an evaluation is about 25 kB over the pipe, reading it again about 70 ms,
+and a file whose result was kept from an earlier run has no evaluation in memory anyway).
+It tells the run before it starts on the earlier file, which then gets a time limit of its
+own; when that part fails (the earlier file crashes the worker, runs out of time or memory),
+the file is evaluated again on its own and says why it was not compared: one bad earlier file
+never costs the later one its result. A worker closes every pipe end it
 inherited, dies with its parent (``PR_SET_PDEATHSIG`` on Linux; elsewhere the closed pipe
 ends it) and ignores Ctrl-C, which is the parent's to handle: however the run ends, no worker
 is left behind waiting.
@@ -11,6 +21,7 @@ is left behind waiting.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import time
 import traceback
@@ -18,12 +29,17 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..isolate import MEMORY_MESSAGE, child_setup, context, limit_memory
 from .errors import os_error_in
+from .years import NONE, Known, Pairing, choose
 
+if TYPE_CHECKING:
+    from ..evaluation import Evaluation
+
+log = logging.getLogger("xlsxperf")
 RECYCLE_AFTER = 50  # files a worker evaluates before it is replaced (bounds memory growth)
 
 
@@ -38,6 +54,7 @@ class Reply:
     error: str | None = None  # why there is no document (crash, time or memory limit)
     detail: str = ""  # a traceback for the log
     write_errno: int | None = None  # writing the evaluation failed with this errno
+    pairing: Pairing | None = None  # the previous year it was evaluated with (None: not evaluated)
 
     @property
     def transient(self) -> bool:
@@ -47,15 +64,45 @@ class Reply:
         return self.doc is None or not self.doc.get("sha256")
 
 
-def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config) -> Reply:
-    """Evaluate one input and write its evaluation to ``outdir/tmp_name``: the worker's job."""
+@dataclass(frozen=True)
+class Task:
+    """One file to evaluate, and with which previous year."""
+
+    path: Path
+    tmp_name: str  # the evaluation is written under this name in OUTDIR
+    pairing: Pairing | None = None  # decided by the run; None: the worker decides from ``known``
+    known: tuple[Known, ...] = ()  # the submissions the run knows, when the worker decides
+    failed: str | None = None  # pairing was tried and failed: evaluate alone, and say this
+    wave: int = 0  # handed out once every task of an earlier wave is done
+
+
+def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config, pairing: Pairing | None = None,
+                known: tuple[Known, ...] = (), failed: str | None = None,
+                starting: Callable[[Pairing], None] = lambda pairing: None) -> Reply:
+    """Evaluate one input and write its evaluation to ``outdir/tmp_name``: the worker's job.
+
+    The previous year is ``pairing`` or, when that is None, the one :func:`.years.choose`
+    finds in ``known``; ``starting`` is told before the earlier file is read. With ``failed``
+    the file is evaluated alone and ``failed`` says why."""
     from ..evaluation import evaluate
     from ..render import file_document
     from ..report import output_name, write_evaluation
 
     ev = evaluate(path, config)
+    if ev.calc is not None and ev.sha256:
+        if pairing is None:
+            me = Known.of(file_document(ev))
+            pairing = choose(me, known) if me is not None else NONE
+        if failed:
+            ev.previous_refused = failed
+        elif pairing.path:
+            starting(pairing)
+            ev = _with_previous(ev, pairing, config)
+        elif pairing.refused:
+            ev.previous_refused = pairing.refused
     reply = Reply(doc=file_document(ev), suggestion=output_name(ev),
-                  truncated=ev.submission.problem == "truncated")
+                  truncated=ev.submission.problem == "truncated",
+                  pairing=(pairing or NONE) if ev.calc is not None else None)
     if ev.calc is not None and ev.sha256:
         target = Path(outdir) / tmp_name
         try:
@@ -72,6 +119,26 @@ def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config) -> Reply:
     return reply
 
 
+def _with_previous(ev: Evaluation, pairing: Pairing, config: Config) -> Evaluation:
+    """``ev`` evaluated again with the earlier file ``pairing`` names. An earlier file that
+    cannot be evaluated, or of another unit or year, is not compared (``previous_refused``
+    says why); an internal error doing so keeps ``ev`` as it was, saying so."""
+    from ..evaluation import evaluate, evaluate_submission
+
+    assert pairing.path is not None
+    try:
+        earlier = evaluate(pairing.path, config)
+        paired = evaluate_submission(ev.submission, config, previous=earlier)
+    except MemoryError:
+        raise
+    except Exception as e:  # noqa: BLE001 - this file's result stands without last year
+        log.error("comparing %s with %s failed", ev.path, pairing.path, exc_info=e)
+        ev.previous_refused = f"与上年文件 {pairing.name} 比对时出现内部错误（{type(e).__name__}），未与上年比对"
+        return ev
+    paired.sha256 = ev.sha256
+    return paired
+
+
 def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config: Config) -> None:
     """Worker process: one file per message until told to stop, every outcome sent back.
     After running out of memory the worker stops."""
@@ -84,9 +151,9 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
             return
         if task is None:
             return
-        path, tmp_name = task
+        path, tmp_name, pairing, known, failed = task
         try:
-            conn.send(evaluate_to(path, outdir, tmp_name, config))
+            conn.send(evaluate_to(path, outdir, tmp_name, config, pairing, known, failed, conn.send))
         except MemoryError:
             (Path(outdir) / tmp_name).unlink(missing_ok=True)
             conn.send(Reply(error=MEMORY_MESSAGE))
@@ -100,9 +167,10 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
 class _Worker:
     proc: Any
     conn: Any
-    task: tuple[Path, str] | None = None
+    task: Task | None = None
     started: float = 0.0
     served: int = 0
+    pairing: Pairing | None = None  # the earlier file it is reading now, for its task
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -117,13 +185,26 @@ class _Worker:
         self.conn.close()
 
 
-def run_workers(tasks: list[tuple[Path, str]], outdir: Path, config: Config, jobs: int,
+def _alone(task: Task, pairing: Pairing, why: str) -> Task:
+    """``task`` again, without the previous year whose part failed (``why``)."""
+    return Task(task.path, task.tmp_name, pairing, wave=task.wave,
+                failed=f"上年文件 {pairing.name} 与本年一并审核时失败（{why}），未与上年比对；"
+                       "两个文件之一改动后会重新比对")
+
+
+def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
                 done: Callable[[Path, Reply], None], tick: Callable[[], None] = lambda: None,
-                stop: Callable[[], bool] = lambda: False) -> bool:
-    """Evaluate ``tasks`` ((input, temporary output name)) in up to ``jobs`` worker processes,
-    calling ``done`` as each finishes and ``tick`` twice a second. Returns False when ``stop``
-    said to stop before all were done: the files in hand are abandoned (their workers killed,
-    their temporary outputs removed). An exception from ``done`` ends the run the same way."""
+                stop: Callable[[], bool] = lambda: False,
+                prepare: Callable[[Task], Task] = lambda task: task) -> bool:
+    """Evaluate ``tasks`` in up to ``jobs`` worker processes, calling ``done`` as each finishes
+    and ``tick`` twice a second; ``prepare`` completes a task as it is handed out (the run
+    adds what it knows by then). Tasks are handed out in order, those of a wave (in order)
+    once every task of the waves before it is done. Returns False when ``stop`` said to stop before all were
+    done: the files in hand are abandoned (their workers killed, their temporary outputs
+    removed). An exception from ``done`` ends the run the same way.
+
+    A task whose earlier year fails (the worker crashes, runs out of time or memory once it
+    said it was reading the earlier file) is handed out again without it."""
     from multiprocessing.connection import wait
 
     if not tasks:
@@ -151,43 +232,61 @@ def run_workers(tasks: list[tuple[Path, str]], outdir: Path, config: Config, job
         workers.remove(w)
         w.stop(kill)
         if kill and w.task:
-            (outdir / w.task[1]).unlink(missing_ok=True)
+            (outdir / w.task.tmp_name).unlink(missing_ok=True)
+
+    def failed(w: _Worker, task: Task, reply: Reply) -> None:
+        """The task's end when it failed: handed out again alone when its earlier year was
+        being read, else reported."""
+        if w.pairing is not None and w.pairing.path and task.failed is None:
+            queue.appendleft(_alone(task, w.pairing, reply.error or "未知错误"))
+        else:
+            done(task.path, reply)
+
+    def hand_out(w: _Worker, task: Task) -> None:
+        task = prepare(task)
+        w.task, w.started, w.pairing = task, time.monotonic(), None
+        w.conn.send((str(task.path), task.tmp_name, task.pairing, task.known, task.failed))
 
     try:
         while queue or any(w.task for w in workers):
             if stop():
                 return False
-            while queue and (idle := [w for w in workers if w.task is None] or
-                             ([spawn()] if len(workers) < jobs else [])):
-                w = idle[0]
-                w.task, w.started = queue.popleft(), time.monotonic()
-                w.conn.send((str(w.task[0]), w.task[1]))
+            while queue and not any(w.task and w.task.wave < queue[0].wave for w in workers) and (
+                    idle := [w for w in workers if w.task is None] or ([spawn()] if len(workers) < jobs else [])):
+                hand_out(idle[0], queue.popleft())
             busy = {w.conn: w for w in workers if w.task}
             for ready in wait(list(busy), timeout=0.5):
                 w = busy[ready]
-                assert w.task is not None
-                path = w.task[0]
+                task = w.task
+                assert task is not None
                 try:
-                    reply: Reply = w.conn.recv()
+                    message = w.conn.recv()
                 except (EOFError, OSError):
                     w.proc.join(5)
                     code = w.proc.exitcode
                     retire(w, kill=True)
                     w.task = None
-                    done(path, Reply(error=f"进程异常退出，退出码 {code}（worker crashed）"))
+                    failed(w, task, Reply(error=f"进程异常退出，退出码 {code}（worker crashed）"))
                     continue
+                if isinstance(message, Pairing):  # it starts on the earlier file: a time limit of its own
+                    w.pairing, w.started = message, time.monotonic()
+                    continue
+                reply: Reply = message
                 w.task = None
                 w.served += 1
                 if reply.error or w.served >= RECYCLE_AFTER or not w.proc.is_alive():
                     retire(w)  # a fresh worker after errors, and now and then anyway
-                done(path, reply)
+                if reply.error and reply.doc is None:
+                    failed(w, task, reply)
+                else:
+                    done(task.path, reply)
             now = time.monotonic()
             for w in [w for w in workers if w.task and now - w.started > timeout]:
-                assert w.task is not None
-                path = w.task[0]
+                task = w.task
+                assert task is not None
                 retire(w, kill=True)
                 w.task = None
-                done(path, Reply(error=f"超过时间限制 {config.limits.timeout_s} 秒（time limit exceeded）"))
+                failed(w, task, Reply(error=f"超过时间限制 {config.limits.timeout_s} 秒（time limit exceeded）"))
             tick()
         return True
     finally:

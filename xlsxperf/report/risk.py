@@ -7,7 +7,14 @@ each reported in a few words (the points are documented in README):
 - 错误: 10, plus one for each error (at most 20 more);
 - 报告文字与数据矛盾 (C003, C004): 10, plus two for each (at most 10 more);
 - 资金未用完（预算执行率低于 100%）而指标自评得分之和达到权重之和: 15;
-- 指标值设置偏低 (P005): 5, plus one for each indicator (at most 5 more).
+- 指标值设置偏低 (P005): 5, plus one for each indicator (at most 5 more);
+
+and, when the submission was compared with its unit's previous year (rule family Y):
+
+- 指标值低于上年实际完成值 (Y001): 5, plus one for each indicator (at most 5 more);
+- 存在问题、改进建议与上年基本相同 (Y002): 5;
+- 与上年年末数不衔接 (Y004, Y005): 5;
+- 连续两年指标全部完成且满分 (Y003): 5.
 
 Pure functions over the files' JSON documents (``xlsxperf.render.file_document``).
 """
@@ -30,6 +37,12 @@ LOW_TARGETS = (Decimal(5), Decimal(1), Decimal(5))
 SCORE_TOLERANCE = Decimal("0.01")
 CONTRADICTION_CODES = ("C003", "C004")
 LOW_TARGET_CODE = "P005"
+BELOW_LAST_YEAR = (Decimal(5), Decimal(1), Decimal(5))
+BELOW_LAST_YEAR_CODE = "Y001"
+LAST_YEAR_FLAT = Decimal(5)  # each of the other year-over-year reasons
+REPEATED_TEXT_CODE = "Y002"
+CARRY_OVER_CODES = ("Y004", "Y005")
+FULL_MARKS_TWICE_CODE = "Y003"
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,20 @@ def assess(doc: Mapping[str, Any]) -> Risk | None:
     if low:
         points += _points(LOW_TARGETS, Decimal(low))
         reasons.append(f"指标值偏低 {low} 项")
+    below = codes.count(BELOW_LAST_YEAR_CODE)
+    if below:
+        points += _points(BELOW_LAST_YEAR, Decimal(below))
+        reasons.append(f"指标值低于上年实际 {below} 项")
+    if REPEATED_TEXT_CODE in codes:
+        points += LAST_YEAR_FLAT
+        reasons.append("问题和建议与上年基本相同")
+    carried = sum(1 for c in codes if c in CARRY_OVER_CODES)
+    if carried:
+        points += LAST_YEAR_FLAT
+        reasons.append(f"与上年年末数不衔接 {carried} 处")
+    if FULL_MARKS_TWICE_CODE in codes:
+        points += LAST_YEAR_FLAT
+        reasons.append("连续两年全部满分")
     return Risk(points, tuple(reasons))
 
 

@@ -3,11 +3,15 @@
 Sheets, each printable on A4 landscape:
 
 - 汇总: one row per submission ranked by computed score. Printed: 排名, 单位名称, 年度, computed
-  and self score and grade, 错误, 警告, 审核结论. On screen only, right of those: 提示, amounts,
-  the file, duplicates and the link to each evaluation.
+  score and grade (when any submission was compared with its unit's previous year, last year's
+  computed score and the change follow them), self score and grade, 错误, 警告, 审核结论. On
+  screen only, right of those: 提示, amounts, the file, duplicates, the link to each
+  evaluation (and which previous year it was compared with, or why none).
 - 全部问题: every finding across submissions, filterable; rows as high as their wrapped text.
 - 未审核文件: the files that could not be evaluated and why.
 - 复核优先级: submissions ranked by risk (:mod:`.risk`), each with why in a few words.
+- 历年得分 (when a unit has more than two years): each unit's computed score and grade by year,
+  following the pairing of each submission with its previous year.
 - 文件与链接: each submission's file, status, duplicates and its evaluation, linked.
 - 得分分布: submissions per grade band (优 / 良 / 中 / 差 as configured), as live formulas,
   and a column chart with a whole-number axis.
@@ -20,6 +24,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..history import year_groups
 from ..model import Severity, Status
 from ..scoring import bands
 from . import cells, marker, risk
@@ -49,6 +56,12 @@ OVERVIEW_COLUMNS = (
     ("重复提交", 24), ("评价结果", 36),
 )
 OVERVIEW_PRINTED = 10
+# when any submission was compared with its previous year: printed after 计算等级, and on screen last
+YEAR_COLUMNS = (("上年得分", 9), ("变化", 8))
+YEAR_NOTE_COLUMN = ("上年对比", 40)
+CHANGE_FORMAT = "+0.00;-0.00;0.00"
+TREND = "历年得分"
+TREND_YEARS = 6  # the latest years shown on 历年得分
 MAX_LINK_WIDTH = 60
 GRADE_COLUMN = "E"  # 计算等级, counted by 得分分布
 FINDING_COLUMNS = (("单位名称", 16), ("年度", 6), ("级别", 6), ("代码", 6), ("位置", 14), ("问题", 46),
@@ -59,9 +72,43 @@ PRIORITY_COLUMNS = (("序号", 5), ("单位名称", 24), ("年度", 6), ("风险
 FILE_COLUMNS = (("单位名称", 22), ("年度", 6), ("文件", 44), ("状态", 10), ("重复提交", 22), ("评价结果", 40))
 
 
-def _score(doc: dict[str, Any]) -> float | None:
-    v = doc.get("metrics", {}).get("score.computed")
+def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _score(doc: dict[str, Any]) -> float | None:
+    return _number(doc.get("metrics", {}).get("score.computed"))
+
+
+def last_year_score(doc: dict[str, Any]) -> float | None:
+    """The computed score of the previous year the submission was compared with."""
+    previous = doc.get("previous")
+    return _number((previous.get("metrics") or {}).get("score.computed")) if isinstance(previous, dict) else None
+
+
+def compared(docs: list[dict[str, Any]]) -> bool:
+    """Any submission compared with its previous year, or told why not."""
+    return any(d.get("previous") or d.get("previous_refused") for d in docs)
+
+
+def overview_columns(years: bool) -> tuple[tuple[tuple[str, int], ...], int]:
+    """The columns of 汇总 and how many of them print: with ``years``, 上年得分 and 变化 after
+    计算等级 (printed) and 上年对比 last (on screen)."""
+    if not years:
+        return OVERVIEW_COLUMNS, OVERVIEW_PRINTED
+    return (OVERVIEW_COLUMNS[:5] + YEAR_COLUMNS + OVERVIEW_COLUMNS[5:] + (YEAR_NOTE_COLUMN,),
+            OVERVIEW_PRINTED + len(YEAR_COLUMNS))
+
+
+def year_note(doc: dict[str, Any]) -> str:
+    """Which previous year a submission was compared with, or why none."""
+    previous = doc.get("previous")
+    if isinstance(previous, dict):
+        year = previous.get("year")
+        name = Path(str(previous.get("path") or "")).name
+        return f"已与上年比对：{year} 年度 {name}" if year else f"已与上年比对：{name}"
+    refused = doc.get("previous_refused")
+    return refused if isinstance(refused, str) else ""
 
 
 def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -134,6 +181,9 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     findings(s, wb.add_worksheet("全部问题"), order)
     unevaluated(s, wb.add_worksheet("未审核文件"), order, others)
     priority(s, wb.add_worksheet("复核优先级"), order)
+    groups = year_groups(order)
+    if any(len(_years(g)) > 2 for g in groups):
+        trend(s, wb.add_worksheet(TREND), groups)
     files(s, wb.add_worksheet("文件与链接"), order)
     distribution(s, wb.add_worksheet(DISTRIBUTION), order)
     for ws in wb.worksheets():
@@ -155,48 +205,69 @@ def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> 
 
 
 def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+    years = compared(docs)
+    columns, printed = overview_columns(years)
+    col = {h: c for c, (h, _) in enumerate(columns)}
     statuses = [d["status"] for d in docs]
     verdicts = [v.verdict.value for d in docs if (v := decide_document(d, s.config.review))]
     counted = "，".join(f"{name} {verdicts.count(name)} 份" for name in ("通过", "修改后通过", "退回修改"))
     note = (f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {statuses.count(Status.OK)} 份"
             f"（{counted}），无法审核 {statuses.count(Status.ERROR) + statuses.count(Status.INVALID)} 份，"
             f"待处理 {statuses.count(Status.PENDING)} 份。按计算总分排名；黄色底纹的单位为同一年度重复提交。"
-            "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
-    r = s.table(ws, TITLE, note, OVERVIEW_COLUMNS, OVERVIEW_PRINTED)
+            + ("上年得分为同一单位上一年度填报表的计算总分，变化 = 计算总分 − 上年得分（未与上年比对的原因见右侧"
+               "“上年对比”列）。" if years else "")
+            + "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
+    r = s.table(ws, TITLE, note, columns, printed)
     rank = 0
     for d in docs:
         m, unit = d.get("metrics", {}), d.get("unit") or {}
         dups = d.get("duplicate_of") or []
         if d["status"] == Status.OK:
             rank += 1
-            ws.write_number(r, 0, rank, s.fmt("data", "0", align="center"))
+            ws.write_number(r, col["排名"], rank, s.fmt("data", "0", align="center"))
         else:
-            ws.write_blank(r, 0, None, s.fmt("data"))
+            ws.write_blank(r, col["排名"], None, s.fmt("data"))
         name = unit.get("name") or ""
-        s.text(ws, r, 1, name, "text", **(DUPLICATE if dups else {}))
-        s.number(ws, r, 2, unit.get("year"), "0")
-        s.number(ws, r, 3, m.get("score.computed"), "0.00")
-        s.text(ws, r, 4, m.get("grade.computed") or "", "data", align="center")
-        s.number(ws, r, 5, m.get("score.self"), "0.00")
-        s.text(ws, r, 6, m.get("grade.self") or "", "data", align="center")
+        s.text(ws, r, col["单位名称"], name, "text", **(DUPLICATE if dups else {}))
+        s.number(ws, r, col["年度"], unit.get("year"), "0")
+        s.number(ws, r, col["计算总分"], m.get("score.computed"), "0.00")
+        s.text(ws, r, col["计算等级"], m.get("grade.computed") or "", "data", align="center")
+        if years:
+            _change(s, ws, r, col, d)
+        s.number(ws, r, col["自评总分"], m.get("score.self"), "0.00")
+        s.text(ws, r, col["自评等级"], m.get("grade.self") or "", "data", align="center")
         counts = d.get("counts", {})
-        for c, sev in ((7, Severity.ERROR), (8, Severity.WARNING), (10, Severity.INFO)):
+        for header, sev in (("错误", Severity.ERROR), ("警告", Severity.WARNING), ("提示", Severity.INFO)):
             n = counts.get(sev.value, 0)
-            ws.write_number(r, c, n, s.fmt("data", "0", align="center",
-                                           severity=sev if n and sev != Severity.INFO else None))
-        verdict = _verdict_cell(s, ws, r, 9, d)
-        s.number(ws, r, 11, m.get("execution.rate_pct.total"), '0.00"%"')
-        s.number(ws, r, 12, m.get("income.total"), "#,##0.00")
-        s.number(ws, r, 13, m.get("expenditure.total"), "#,##0.00")
-        s.text(ws, r, 14, Path(d["path"]).name)
+            ws.write_number(r, col[header], n, s.fmt("data", "0", align="center",
+                                                     severity=sev if n and sev != Severity.INFO else None))
+        verdict = _verdict_cell(s, ws, r, col["审核结论"], d)
+        s.number(ws, r, col["预算执行率"], m.get("execution.rate_pct.total"), '0.00"%"')
+        s.number(ws, r, col["收入合计（万元）"], m.get("income.total"), "#,##0.00")
+        s.number(ws, r, col["支出合计（万元）"], m.get("expenditure.total"), "#,##0.00")
+        s.text(ws, r, col["文件"], Path(d["path"]).name)
         if dups:
-            s.text(ws, r, 15, "同单位同年度重复：" + "、".join(Path(p).name for p in dups), "text", **DUPLICATE)
+            s.text(ws, r, col["重复提交"], "同单位同年度重复：" + "、".join(Path(p).name for p in dups), "text",
+                   **DUPLICATE)
         else:
-            ws.write_blank(r, 15, None, s.fmt())
-        _link(s, ws, r, 16, d)
-        ws.set_row(r, row_height([(name, 26), (verdict, 12)], font_size=SIZE, minimum=16))
+            ws.write_blank(r, col["重复提交"], None, s.fmt())
+        _link(s, ws, r, col["评价结果"], d)
+        if years:
+            s.text(ws, r, col[YEAR_NOTE_COLUMN[0]], year_note(d))
+        ws.set_row(r, row_height([(name, columns[col["单位名称"]][1]), (verdict, 12)], font_size=SIZE, minimum=16))
         r += 1
-    s.finish(ws, r - 1, len(OVERVIEW_COLUMNS), OVERVIEW_PRINTED)
+    s.finish(ws, r - 1, len(columns), printed)
+
+
+def _change(s: Summary, ws: Any, r: int, col: dict[str, int], d: dict[str, Any]) -> None:
+    """上年得分 and 变化 (a live difference of the two scores)."""
+    last, now = last_year_score(d), _score(d)
+    s.number(ws, r, col["上年得分"], last, "0.00")
+    if last is None or now is None:
+        ws.write_blank(r, col["变化"], None, s.fmt("data", CHANGE_FORMAT))
+        return
+    formula = f"={xl_rowcol_to_cell(r, col['计算总分'])}-{xl_rowcol_to_cell(r, col['上年得分'])}"
+    ws.write_formula(r, col["变化"], formula, s.fmt("data", CHANGE_FORMAT), round(now - last, 2))
 
 
 def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
@@ -258,7 +329,8 @@ def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Sk
 
 def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
     note = ("按风险而不是按得分排列，供抽查时决定先看哪几份：自评总分高于计算总分、有错误、报告文字与数据矛盾、"
-            "资金未用完而指标自评满分、指标值设置偏低，各计风险分（计分方法见使用说明）。")
+            "资金未用完而指标自评满分、指标值设置偏低，以及与上年比对发现的情形（指标值低于上年实际完成值、"
+            "问题和建议与上年基本相同、与上年年末数不衔接、连续两年满分），各计风险分（计分方法见使用说明）。")
     r = s.table(ws, "复核优先级", note, PRIORITY_COLUMNS)
     n = 0
     for d, found in risk.ranked(docs):
@@ -283,6 +355,65 @@ def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
         ws.set_row(r, row_height([(name, 24), (verdict, 11), (why, 40)], font_size=SIZE, minimum=16))
         r += 1
     s.finish(ws, r - 1, len(PRIORITY_COLUMNS))
+
+
+def _years(group: list[dict[str, Any]]) -> list[int]:
+    return sorted({y for d in group if isinstance(y := (d.get("unit") or {}).get("year"), int)})
+
+
+def _by_year(group: list[dict[str, Any]], year: int, key: str) -> list[Any]:
+    """The distinct values of metric ``key`` in ``year`` (two when the year was submitted
+    twice with different results)."""
+    out: list[Any] = []
+    for d in group:
+        v = (d.get("metrics") or {}).get(key)
+        if (d.get("unit") or {}).get("year") == year and v is not None and v not in out:
+            out.append(v)
+    return out
+
+
+def trend(s: Summary, ws: Any, groups: list[list[dict[str, Any]]]) -> None:
+    """历年得分: each unit with two or more years, its computed score and grade by year (the
+    latest TREND_YEARS years), as each submission was paired with its previous year, and the
+    change of its latest year on the one before."""
+    units = [g for g in groups if len(_years(g)) > 1]
+    years = sorted({y for g in units for y in _years(g)})[-TREND_YEARS:]
+    columns = ((("单位名称", 24),) + tuple(c for y in years for c in ((f"{y} 得分", 9), (f"{y} 等级", 9)))
+               + (("较上年", 9),))
+    note = ("有两个及以上年度的单位，各年度的计算总分和计算等级：每份填报表按单位编码、否则按单位名称与上一年度"
+            f"配对，配对不确定时不连在一起。最多列出最近 {TREND_YEARS} 个年度；一个年度提交了两份且得分不同时，"
+            "两个得分都列出。较上年 = 最近一年的计算总分 − 上一年度的计算总分。")
+    r = s.table(ws, "历年得分", note, columns)
+    rows = sorted(units, key=lambda g: (str((g[-1].get("unit") or {}).get("name") or ""), g[-1]["path"]))
+    for group in rows:
+        name = str((group[-1].get("unit") or {}).get("name") or Path(group[-1]["path"]).name)
+        s.text(ws, r, 0, name)
+        scores = {y: [v for v in _by_year(group, y, "score.computed") if _number(v) is not None] for y in years}
+        for i, year in enumerate(years):
+            if len(scores[year]) == 1:
+                s.number(ws, r, 1 + 2 * i, scores[year][0], "0.00")
+            elif scores[year]:
+                s.text(ws, r, 1 + 2 * i, " / ".join(f"{float(v):.2f}" for v in scores[year]), "data",
+                       align="right")
+            else:
+                ws.write_blank(r, 1 + 2 * i, None, s.fmt("data"))
+            grades = " / ".join(str(g) for g in _by_year(group, year, "grade.computed"))
+            if grades:
+                s.text(ws, r, 2 + 2 * i, grades, "data", align="center")
+            else:
+                ws.write_blank(r, 2 + 2 * i, None, s.fmt("data"))
+        own = [y for y in years if scores[y]]
+        c = 1 + 2 * len(years)
+        if len(own) >= 2 and own[-1] - own[-2] == 1 and all(len(scores[y]) == 1 for y in own[-2:]):
+            now, before = (1 + 2 * years.index(y) for y in (own[-1], own[-2]))
+            ws.write_formula(r, c, f"={xl_rowcol_to_cell(r, now)}-{xl_rowcol_to_cell(r, before)}",
+                             s.fmt("data", CHANGE_FORMAT),
+                             round(float(scores[own[-1]][0]) - float(scores[own[-2]][0]), 2))
+        else:
+            ws.write_blank(r, c, None, s.fmt("data", CHANGE_FORMAT))
+        ws.set_row(r, row_height([(name, 24)], font_size=SIZE, minimum=16))
+        r += 1
+    s.finish(ws, r - 1, len(columns))
 
 
 def files(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:

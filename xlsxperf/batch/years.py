@@ -1,0 +1,116 @@
+"""Last year beside this year in a run: which earlier file each submission is evaluated with.
+
+A submission's result depends on its own content and on its unit's previous year, so the
+state remembers, beside the content hash, the :class:`Pairing` it was evaluated with (the
+earlier file's path and content hash, or why none was taken). A run decides the pairing of
+every evaluated submission from all of them (:func:`plan`, by :mod:`xlsxperf.history`'s rules)
+and evaluates again those whose pairing is not the one they were evaluated with: a 2021 file
+that changed, arrived or went away re-evaluates the 2022 one.
+
+A worker that reads a new file decides its pairing itself from the submissions evaluated so
+far (:func:`choose`, the same rule), so that a new 2022 file beside last year's archive is
+evaluated once, with last year; the run checks that choice like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..history import Identity, Matcher, identity_of, match_years, year_groups
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """What a submission is evaluated with: its unit's previous year (``path`` and content
+    hash ``sha256``), or ``refused``: why none (two candidates), or nothing at all."""
+
+    path: str | None = None
+    sha256: str | None = None
+    refused: str | None = None
+
+    def to_json(self) -> dict[str, str] | None:
+        data = {k: v for k, v in (("path", self.path), ("sha256", self.sha256),
+                                  ("refused", self.refused)) if v is not None}
+        return data or None
+
+    @classmethod
+    def from_json(cls, data: Any) -> Pairing | None:
+        """A pairing from the state file; None when it does not hold together."""
+        if data is None:
+            return NONE
+        if not isinstance(data, dict) or not all(
+                isinstance(data.get(k), (str, type(None))) for k in ("path", "sha256", "refused")):
+            return None
+        pairing = cls(data.get("path"), data.get("sha256"), data.get("refused"))
+        return pairing if (pairing.path is None) == (pairing.sha256 is None) else None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name if self.path else ""
+
+
+NONE = Pairing()
+
+
+@dataclass(frozen=True)
+class Known:
+    """An evaluated submission, as a candidate previous year: where it is, its content hash
+    and who it is. What a worker is sent to pair a new file (a few hundred bytes each)."""
+
+    path: str
+    sha256: str
+    who: Identity
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> Known | None:
+        who = identity_of(doc)
+        sha = doc.get("sha256")
+        if who is None or who.year is None or not isinstance(sha, str) or not sha:
+            return None
+        return cls(doc["path"], sha, who)
+
+
+def _label(k: Any) -> str:
+    return Path(k.path).name
+
+
+def plan(docs: Sequence[dict[str, Any]]) -> dict[str, Pairing]:
+    """The pairing each evaluated submission (file document) should be evaluated with, by
+    path; a path not in the result is evaluated on its own, with nothing to say."""
+    out: dict[str, Pairing] = {}
+    for m in match_years(docs):
+        if m.earlier is not None:
+            out[m.item["path"]] = Pairing(m.earlier["path"], m.earlier["sha256"])
+        elif m.refused:
+            out[m.item["path"]] = Pairing(refused=m.refused)
+    return out
+
+
+def choose(me: Known, known: Sequence[Known]) -> Pairing:
+    """The pairing of a file just read (``me``) among the submissions ``known`` so far: what
+    :func:`plan` would say if these were all."""
+    matcher = Matcher([k for k in known if k.path != me.path], identify=lambda k: k.who,
+                      label=_label, content=lambda k: k.sha256)
+    m = matcher.match(me, me.who)
+    if m.earlier is not None:
+        return Pairing(m.earlier.path, m.earlier.sha256)
+    return Pairing(refused=m.refused) if m.refused else NONE
+
+
+def trend(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each unit with two or more years among ``docs`` (as they were paired), for the JSON
+    report's ``trend``: the unit as last submitted, and each year's file, computed score and
+    grade, in year order."""
+    out = []
+    for group in year_groups(docs):
+        if len({(d.get("unit") or {}).get("year") for d in group}) < 2:
+            continue
+        unit = group[-1].get("unit") or {}
+        out.append({"unit": {"name": unit.get("name"), "code": unit.get("code")},
+                    "years": [{"year": (d.get("unit") or {}).get("year"), "path": d["path"],
+                               "score": (d.get("metrics") or {}).get("score.computed"),
+                               "grade": (d.get("metrics") or {}).get("grade.computed")} for d in group]})
+    return out

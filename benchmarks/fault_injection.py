@@ -154,7 +154,8 @@ def main() -> int:
         if bad:
             failures.append(f"invalid workbooks: {bad}")
         summary = load_workbook(out / "评价汇总.xlsx", read_only=True)["汇总"]
-        rows = sum(1 for r in summary.iter_rows(min_row=5, values_only=True) if r[3])
+        rows = sum(1 for r in summary.iter_rows(min_row=5, values_only=True)
+                   if any(v not in (None, "") for v in r))  # a file not evaluated has no score
         if rows != inputs:
             failures.append(f"summary has {rows} rows for {inputs} inputs")
         if len(report["files"]) != inputs:

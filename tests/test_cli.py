@@ -127,3 +127,26 @@ def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch, ca
         h.flush()
     log = (tmp_path / "xlsxperf" / "xlsxperf.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "RuntimeError: boom" in log
+
+
+def test_a_signal_during_start_up_ends_quietly() -> None:
+    """SIGINT / SIGTERM while the command line is still being imported: one line, 128 + signal."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import os, signal, sys\n"
+            "from xlsxperf import launch\n"
+            "real = launch.signal.signal\n"
+            "def send_during_import(s, h):\n"
+            "    old = real(s, h)\n"
+            "    if h is launch._stopped_early and s == signal.SIGTERM:\n"
+            "        os.kill(os.getpid(), int(sys.argv[1]))\n"
+            "    return old\n"
+            "launch.signal.signal = send_during_import\n"
+            "launch.main()\n")
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        done = subprocess.run([sys.executable, "-c", code, str(int(sig)), "--version"],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 128 + sig, done.stderr
+        assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1

@@ -518,6 +518,7 @@ class _Feedback:
         from .batch import Source, shown
 
         self.done += 1
+        self.total = max(self.total, self.done)  # a later year re-evaluated once its earlier one arrived
         if self.bar is not None:
             self.bar.update(1)
             return

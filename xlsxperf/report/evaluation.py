@@ -37,7 +37,7 @@ from . import (
 from .book import DRAFT, FINDINGS, OVERVIEW, Book
 from .computed import METRICS_SHEET, metric_cells, plan_metrics
 from .echo import Echo
-from .styles import WORKBOOK_OPTIONS, Styles, header_text, looks_like_formula, page_header
+from .styles import Styles, header_text, looks_like_formula, page_header, workbook_options
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -77,7 +77,7 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None, today
     from ..config import default_config
 
     config = config or default_config()
-    wb = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, **options})
+    wb = xlsxwriter.Workbook(target, workbook_options(**options))
     wb.set_properties({"title": TITLE, "author": "xlsxperf", "comments": f"xlsxperf {__version__}",
                        "subject": Path(ev.path).name})
     marker.mark(wb, marker.EVALUATION)

@@ -18,6 +18,14 @@ WORKBOOK_OPTIONS = {
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
 }
 
+
+def workbook_options(**extra: Any) -> dict[str, Any]:
+    """XlsxWriter's workbook options, made afresh: XlsxWriter writes into the default format
+    properties it is given, and a workbook made from a used set would differ (its default font
+    tied to the theme's) from one made first in the process."""
+    return {**WORKBOOK_OPTIONS, "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+            **extra}
+
 # Marked cells must stand out from the template's light-yellow input cells (FFF7D6) on screen
 # and on paper: red, orange and blue, each with a darker border and text colour of its own.
 SEVERITY_FILL = {Severity.ERROR: "#FF5A5A", Severity.WARNING: "#F4B084", Severity.INFO: "#9BC2E6"}

@@ -94,8 +94,10 @@ def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None, today
         metrics_sheet.write(book, sheets[METRICS_SHEET])
         draft_sheet.write(book, sheets[DRAFT])
         narrative_sheet.write(sheets[narrative_sheet.SHEET], book.st, ev, book.echo)
+        by_sheet = echo_sheet.notes(book)
         for source, ws in echo_ws.items():
-            echo_sheet.write(book, ws, book.echo.sheets[source])
+            es = book.echo.sheets[source]
+            echo_sheet.write(book, ws, es, by_sheet.get(es.name, {}))
     findings_sheet.write(book, sheets[FINDINGS])
     overview.write(book, sheets[OVERVIEW])
     for ws in wb.worksheets():

@@ -90,22 +90,21 @@ class EchoTable:
     def holds(self, pos: Pos) -> bool:
         return self.at(*pos) is not None
 
-    def row_cells(self, r: int) -> Iterator[tuple[int, Entry]]:
+    def row_cells(self, r: int) -> list[tuple[int, Entry]]:
         """The cells of sheet row ``r``, left to right."""
-        row = self.rows[r]
-        for c, (key, kind) in self.columns.items():
-            v = row.values.get(key)
-            if v is not None:
-                yield c, data_entry(v, kind)
+        values = self.rows[r].values
+        out = [(c, data_entry(values[key], kind)) for c, (key, kind) in self.columns.items()
+               if key in values]
         for c, cell in self.computed.items():
             entry = cell(r)
             if entry is not None:
-                yield c, entry
+                out.append((c, entry))
+        return out
 
     def last_row(self) -> int | None:
         """The last sheet row holding one of the table's cells."""
         for r in sorted(self.rows, reverse=True):
-            if next(self.row_cells(r), None) is not None:
+            if self.row_cells(r):
                 return r
         return None
 
@@ -138,6 +137,10 @@ class EchoSheet:
         return True
 
     @property
+    def table_rows(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+    @property
     def last_col(self) -> int:
         # a table's columns and computed columns all have their header among the cells
         return max([c for _, c in self.cells] + [c for _, c in self.covered], default=0)
@@ -158,17 +161,23 @@ class EchoSheet:
         fixed: dict[int, list[tuple[int, Entry]]] = {}
         for (r, c), entry in self.cells.items():
             fixed.setdefault(r, []).append((c, entry))
+        shared = set(fixed) | {r for r, _ in self.covered}  # rows where a table's cell may be under another
         numbers = set(fixed).union(*(t.rows for t in self.tables))
         for r in sorted(numbers):
             cells = fixed.get(r, [])
             for i, t in enumerate(self.tables):
-                if r in t.rows:
+                if r not in t.rows:
+                    continue
+                if i == 0 and r not in shared:
+                    cells += t.row_cells(r)
+                else:
                     cells += [(c, e) for c, e in t.row_cells(r)
                               if (r, c) not in self.cells and (r, c) not in self.covered
                               and not any(u.holds((r, c)) for u in self.tables[:i])]
+            if not cells:
+                continue
             cells.sort(key=_first)
-            if cells:
-                yield r, cells
+            yield r, cells
 
     def height(self, r: int, cells: list[tuple[int, Entry]]) -> float | None:
         """The height of row ``r`` that shows all its wrapped text (None: the default)."""
@@ -176,11 +185,14 @@ class EchoSheet:
             return CLIPPED_LINES * line_height() + 4
         texts: list[tuple[str, float]] = []
         long = False
+        widths = self.widths
         for c, entry in cells:
-            if entry.role in ("data", "label", "header") and isinstance(entry.value, str):
-                last = c if entry.merge_to is None else entry.merge_to
-                texts.append((entry.value, sum(self.widths[i] for i in range(c, last + 1))))
-                long = long or entry.merge_to is not None
+            if isinstance(entry.value, str) and entry.role in ("data", "label", "header"):
+                if entry.merge_to is None:
+                    texts.append((entry.value, widths[c]))
+                else:
+                    texts.append((entry.value, sum(widths[i] for i in range(c, entry.merge_to + 1))))
+                    long = True
         if not texts:
             return None
         return row_height(texts, minimum=30 if long else 15)

@@ -55,7 +55,7 @@ def _worst(findings: list[Finding]) -> Severity:
     return max((f.severity for f in findings), key=lambda s: s.rank)
 
 
-def noted(mine: dict[Pos, list[Finding]], limit: int = MAX_NOTES) -> set[Pos]:
+def noted(mine: dict[Pos, list[Finding]], limit: int) -> set[Pos]:
     """The cells that carry a note: all of them, or the first ``limit``, errors first."""
     if len(mine) <= limit:
         return set(mine)
@@ -71,7 +71,7 @@ def write(book: Book, ws: Any, es: EchoSheet, mine: dict[Pos, list[Finding]] | N
     for pos in mine:
         if es.free(pos):
             es.cells[pos] = Entry("blank")
-    annotated = noted(mine)
+    annotated = noted(mine, MAX_NOTES)
     if len(annotated) < len(mine):
         intro = es.cells.get((1, 0))
         if intro is not None and intro.value == INTRO:

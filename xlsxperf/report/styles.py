@@ -92,7 +92,8 @@ class Styles:
 
     def __call__(self, role: str = "plain", num_format: str | None = None,
                  severity: Severity | None = None, quote: bool = False, **extra: Any) -> Any:
-        key = (role, num_format, severity, quote, *sorted(extra.items()))
+        key = (role, num_format, severity, quote, *sorted(extra.items())) if extra else \
+            (role, num_format, severity, quote)
         if key not in self._cache:
             props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
             props.update(ROLES[role])
@@ -118,7 +119,9 @@ _WIDE = re.compile(f"[\u2e81-\U0010ffff{WIDE_PUNCTUATION}]")
 def text_units(text: str) -> int:
     """Width of one line of text in column-width units (the width of a digit at the default
     font size): a CJK character, and the punctuation CJK fonts print full width, count two."""
-    return len(text) + len(_WIDE.findall(text))
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(_WIDE.sub("", text))
 
 
 LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
@@ -133,7 +136,10 @@ def link_units(text: str) -> float:
 def text_lines(text: str, width: float, font_size: float = FONT_SIZE) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` units wide, at ``font_size``."""
     per_line = max(1, int(width * FONT_SIZE / font_size) - 1)
-    return sum(max(1, -(-text_units(line) // per_line)) for line in text.splitlines() or [""])
+    lines = text.splitlines()
+    if text_units(text) <= per_line:  # every line fits
+        return len(lines) or 1
+    return sum(max(1, -(-text_units(line) // per_line)) for line in lines or [""])
 
 
 def line_height(font_size: float = FONT_SIZE) -> float:

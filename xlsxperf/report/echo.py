@@ -35,7 +35,7 @@ from ..model import Cell, Parse, Value
 from ..schema import Kind
 from ..values import decimal_from_float
 from .names import sheet_name
-from .styles import MAX_ROW_HEIGHT, line_height, row_height, text_lines, text_units
+from .styles import MAX_ROW_HEIGHT, char_units, line_height, row_height, text_lines, text_units
 
 if TYPE_CHECKING:
     from ..calc import Calc
@@ -237,16 +237,16 @@ def _pieces(text: str, width: float) -> list[str]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        piece, units = "", 0
-        for ch in line:
-            units += text_units(ch)
+        start, units = 0, 0
+        for i, ch in enumerate(line):
+            units += char_units(ch)
             if units > budget:
+                piece = line[start:i]
                 cut = piece.rfind("。") + 1 or len(piece)
                 out.append(piece[:cut])
-                piece = piece[cut:]
-                units = text_units(piece) + text_units(ch)
-            piece += ch
-        out.append(piece)
+                start += cut
+                units = text_units(line[start:i]) + char_units(ch)
+        out.append(line[start:])
     return out
 
 

@@ -116,6 +116,11 @@ WIDE_PUNCTUATION = "“”‘’…—·"  # printed full width by CJK fonts
 _WIDE = re.compile(f"[\u2e81-\U0010ffff{WIDE_PUNCTUATION}]")
 
 
+def char_units(ch: str) -> int:
+    """Width of one character in column-width units (see :func:`text_units`)."""
+    return 2 if ch >= "\u2e81" or ch in WIDE_PUNCTUATION else 1
+
+
 def text_units(text: str) -> int:
     """Width of one line of text in column-width units (the width of a digit at the default
     font size): a CJK character, and the punctuation CJK fonts print full width, count two."""

@@ -55,6 +55,22 @@ def test_xlsxwriter_leaves_plain_functions_as_they_are() -> None:
         assert plain._prepare_formula(f"={name}(1)") == f"{name}(1)", name
 
 
+def test_xlsxwriter_passes_numbers_in_attributes_through() -> None:
+    """xlsxperf.report.xlsx.Sheet passes a number in an XML attribute through without asking
+    XlsxWriter to search it; XlsxWriter must do the same with it, and text must be escaped the
+    same way by both."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from xlsxperf.report.xlsx import Sheet
+
+    assert callable(getattr(Worksheet, "_escape_attributes", None)), \
+        "XlsxWriter's _escape_attributes is gone: review xlsxperf.report.xlsx.Sheet"
+    plain, ours = Worksheet(), Sheet()
+    for value in (0, 7, 1048575, 15.75, -1, "A1", "a&b", 'say "x"', "<tag>", "line\nbreak", ""):
+        assert ours._escape_attributes(value) == plain._escape_attributes(value), value
+        assert type(ours._escape_attributes(value)) is type(plain._escape_attributes(value))
+
+
 def test_a_streamed_sheet_holds_one_row_and_keeps_every_cell(tmp_path: Any) -> None:
     """xlsxperf.report.xlsx.StreamedSheet turns XlsxWriter's constant_memory mode on for one
     sheet: rows leave memory as soon as a later row is written, and the file has them all."""

@@ -1,11 +1,14 @@
 """The XlsxWriter workbook and worksheets the evaluation workbook is written with.
 
-Two things here lean on XlsxWriter's internals; tests/test_canaries.py watches both:
+Three things here lean on XlsxWriter's internals; tests/test_canaries.py watches them:
 
 - Formulas. XlsxWriter passes every formula through some thirty regular-expression
   substitutions that rename Excel 365 functions (``_prepare_formula``); our formulas call only
   classic functions (:data:`PLAIN_FUNCTIONS`), which it leaves as they are, so a formula
   calling nothing else skips them. Any other formula goes through XlsxWriter's own way.
+- Attributes. XlsxWriter escapes each attribute of each XML element it writes by searching it
+  with a regular expression, and takes a number (a row, a format index) as needing nothing
+  from the TypeError that search raises; a number is passed through without one.
 - Streamed sheets. A sheet of a very large table (more than :data:`STREAM_ROWS` rows) is
   written in XlsxWriter's ``constant_memory`` mode, for that sheet alone: each row goes to a
   temporary file as soon as a later row is started, so a sheet of 50,000 rows holds one row in
@@ -31,7 +34,14 @@ _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 
 
 class Sheet(Worksheet):
-    """A worksheet whose plain formulas skip XlsxWriter's renaming of Excel 365 functions."""
+    """A worksheet whose plain formulas skip XlsxWriter's renaming of Excel 365 functions, and
+    whose numbers in XML attributes (rows, format indexes) are not searched for characters to
+    escape: XlsxWriter learns that a number has none from a TypeError, once per attribute."""
+
+    def _escape_attributes(self, attribute: Any) -> Any:
+        if not isinstance(attribute, str):
+            return attribute
+        return super()._escape_attributes(attribute)
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if not (self.use_future_functions or expand_future_functions or formula.startswith("{")

@@ -104,7 +104,7 @@ def _write_workbook(ev: Evaluation, target: str | IO[bytes], config: Config | No
     if len(ev.findings) > STREAM_ROWS:
         streamed.add(FINDINGS)
     if streamed:
-        with tempfile.TemporaryDirectory(prefix="xlsxperf-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="xlsxperf-", ignore_cleanup_errors=True) as tmp:
             wb = XlsxWorkbook(target, workbook_options(tmpdir=tmp))
             _write_book(Book(ev, wb, Styles(wb), config, today or date.today(), echo), streamed)
     else:  # in memory: no temporary files, faster

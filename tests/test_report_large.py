@@ -69,6 +69,25 @@ def test_streamed_sheets_hold_what_sheets_in_memory_hold(long_table: Evaluation,
     assert cells(streamed) == cells(whole)
 
 
+@pytest.mark.libreoffice
+def test_streamed_formulas_recompute_to_their_cached_values(long_table: Evaluation, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           libreoffice: Any) -> None:
+    monkeypatch.setattr(report, "STREAM_ROWS", ROWS // 2)
+    path = write_evaluation(long_table, tmp_path / "streamed.xlsx")
+    formulas, cached = load_workbook(path), load_workbook(path, data_only=True)
+    ours = [(ws.title, c.coordinate, cached[ws.title][c.coordinate].value)
+            for ws in formulas.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert sum(sheet == "项目支出(原表)" for sheet, _, _ in ours) >= 2 * ROWS
+    again = load_workbook(libreoffice.convert(path, "xlsx", tmp_path / "re", recalc=True),
+                          data_only=True)
+    wrong = [(sheet, ref, value, again[sheet][ref].value) for sheet, ref, value in ours
+             if not (value == again[sheet][ref].value or (
+                 isinstance(value, (int, float)) and isinstance(again[sheet][ref].value, (int, float))
+                 and abs(value - again[sheet][ref].value) < 1e-9))]
+    assert wrong == []
+
+
 def test_notes_stop_at_their_limit_and_the_sheet_says_so(long_table: Evaluation, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(echo_sheet, "MAX_NOTES", 10)

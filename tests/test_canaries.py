@@ -3,6 +3,8 @@ them, these fail first, with a message saying what to look at."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import SEED
 
 
@@ -29,3 +31,68 @@ def test_skipping_merged_cell_formatting_reads_the_same_values() -> None:
         for row in ws.iter_rows():
             for cell in row:
                 assert other.cell(cell.row, cell.column).value == cell.value, (ws.title, cell.coordinate)
+
+
+def test_xlsxwriter_leaves_plain_functions_as_they_are() -> None:
+    """xlsxperf.report.xlsx.Sheet skips XlsxWriter's renaming of Excel 365 functions for
+    formulas calling only PLAIN_FUNCTIONS: XlsxWriter itself must leave those unchanged."""
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    from xlsxperf.report.xlsx import PLAIN_FUNCTIONS, Sheet
+
+    assert callable(getattr(Worksheet, "_prepare_formula", None)), \
+        "XlsxWriter's Worksheet._prepare_formula is gone: review xlsxperf.report.xlsx.Sheet"
+    wb = xlsxwriter.Workbook(None, {"in_memory": True})
+    plain, ours = wb.add_worksheet(), wb.add_worksheet("b", worksheet_class=Sheet)
+    formulas = [f"={name}(A1,'收支情况(原表)'!$B$10)" for name in sorted(PLAIN_FUNCTIONS)]
+    formulas += ["=ROUND(B5/C5*100,2)/100", "=IF(A1>=B1,ROUND(C1,2),ROUND(MAX(0,C1*A1/B1),2))",
+                 "=XLOOKUP(A1,B:B,C:C)", "=SUM(FILTER(A:A,B:B>1))", "{=SUM(A1:A3)}",
+                 "=SORT(A1:A3)", "=SUM(A1)+LAMBDA(x,x)(1)", "='Sheet1(原表)'!A1"]
+    for f in formulas:
+        assert ours._prepare_formula(f) == plain._prepare_formula(f), f
+    for name in PLAIN_FUNCTIONS:
+        assert plain._prepare_formula(f"={name}(1)") == f"{name}(1)", name
+
+
+def test_xlsxwriter_passes_numbers_in_attributes_through() -> None:
+    """xlsxperf.report.xlsx.Sheet passes a number in an XML attribute through without asking
+    XlsxWriter to search it; XlsxWriter must do the same with it, and text must be escaped the
+    same way by both."""
+    from xlsxwriter.worksheet import Worksheet
+
+    from xlsxperf.report.xlsx import Sheet
+
+    assert callable(getattr(Worksheet, "_escape_attributes", None)), \
+        "XlsxWriter's _escape_attributes is gone: review xlsxperf.report.xlsx.Sheet"
+    plain, ours = Worksheet(), Sheet()
+    for value in (0, 7, 1048575, 15.75, -1, "A1", "a&b", 'say "x"', "<tag>", "line\nbreak", ""):
+        assert ours._escape_attributes(value) == plain._escape_attributes(value), value
+        assert type(ours._escape_attributes(value)) is type(plain._escape_attributes(value))
+
+
+def test_a_streamed_sheet_holds_one_row_and_keeps_every_cell(tmp_path: Any) -> None:
+    """xlsxperf.report.xlsx.StreamedSheet turns XlsxWriter's constant_memory mode on for one
+    sheet: rows leave memory as soon as a later row is written, and the file has them all."""
+    from openpyxl import load_workbook
+
+    from xlsxperf.report.xlsx import XlsxWorkbook
+
+    wb = XlsxWorkbook(str(tmp_path / "x.xlsx"), {"tmpdir": str(tmp_path)})
+    streamed, held = wb.add_sheet("s", streamed=True), wb.add_sheet("h")
+    for ws in (streamed, held):
+        for r in range(100):
+            ws.set_row(r, 30)
+            ws.write_string(r, 0, f"第{r}行")
+            ws.write_number(r, 1, r)
+            ws.write_formula(r, 2, f"=B{r + 1}*2", None, r * 2)
+        ws.write_comment(99, 0, "末行")
+    assert streamed.constant_memory and not held.constant_memory
+    assert len(streamed.table) <= 1 and len(held.table) == 100
+    wb.close()
+    back = load_workbook(tmp_path / "x.xlsx")
+    for name in ("s", "h"):
+        ws = back[name]
+        assert [[c.value for c in row] for row in ws.iter_rows()] == \
+            [[f"第{r}行", r, f"=B{r + 1}*2"] for r in range(100)]
+        assert ws.row_dimensions[50].height == 30 and ws["A100"].comment.text == "末行"

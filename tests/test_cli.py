@@ -48,6 +48,20 @@ def test_check_reads_with_calamine_and_imports_nothing_heavy() -> None:
     assert "HEAVY [] True" in out and "乐山市市中区经济合作局" in out
 
 
+def test_check_text_leaves_the_slow_standard_modules_unloaded() -> None:
+    """One file's check, as text: the standard modules that cost milliseconds to import and
+    that nothing on this path needs stay unloaded (json for JSON output, tempfile through
+    importlib.resources, statistics, the year-over-year pairing)."""
+    code = ("import sys\nfrom xlsxperf.cli import main\n"
+            f"try:\n    main(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
+            "slow = [m for m in ('json', 'tempfile', 'importlib.resources', 'statistics', "
+            "'xlsxperf.history') if m in sys.modules]\n"
+            "print('SLOW', slow)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "SLOW []" in out and "乐山市市中区经济合作局" in out
+
+
 def test_check_json_document() -> None:
     code, out = run("check", "--format", "json", str(SEED), str(CLEAN))
     doc = json.loads(out)

@@ -21,6 +21,8 @@ from .values import json_number, to_decimal
 
 @dataclass
 class ProjectCalc:
+    """One project row's computed figures."""
+
     row: Row
     name: str | None
     category: str | None  # personnel / operating / special
@@ -35,6 +37,8 @@ class ProjectCalc:
 
 @dataclass
 class IndicatorCalc:
+    """One indicator row's computed completion and score."""
+
     row: Row
     name: str | None
     level1: str | None
@@ -56,6 +60,8 @@ class IndicatorCalc:
 
 @dataclass
 class Calc:
+    """Every computed figure of one submission."""
+
     metrics: dict[str, MetricValue]
     projects: list[ProjectCalc]
     indicators: list[IndicatorCalc]

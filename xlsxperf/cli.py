@@ -12,6 +12,7 @@ per-user log file (:func:`log_file`).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -148,8 +149,6 @@ def log_file() -> Path:
     (two people on one machine never share it). ``%LOCALAPPDATA%\\xlsxperf\\xlsxperf.log`` on
     Windows, ``$XDG_STATE_HOME/xlsxperf/xlsxperf.log`` (``~/.local/state/…``) elsewhere; a
     per-user folder in the temporary folder when there is no usable home."""
-    import tempfile
-
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
         base = Path(os.environ["LOCALAPPDATA"])
     elif os.environ.get("XDG_STATE_HOME"):
@@ -163,6 +162,8 @@ def log_file() -> Path:
             return folder / "xlsxperf.log"
     except (OSError, RuntimeError):
         pass
+    import tempfile  # only here: it takes a few milliseconds to import
+
     user = str(os.getuid()) if hasattr(os, "getuid") else (os.environ.get("USERNAME") or "user")
     return Path(tempfile.gettempdir()) / f"xlsxperf-{user}" / "xlsxperf.log"
 
@@ -222,6 +223,20 @@ def _logging_to(path: Path) -> Iterator[None]:
         handler.close()
         logger.handlers, level, logger.propagate = before[0], before[1], before[2]
         logger.setLevel(level)
+
+
+@contextmanager
+def _loading() -> Iterator[None]:
+    """Importing builds objects that live as long as the process and leaves no garbage: the
+    cycle collector waits while the modules load, then leaves them out of its rounds."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def _where_logged() -> str:
@@ -355,8 +370,9 @@ def check(files: tuple[str, ...], fmt: str, fail_on: str, config_path: str | Non
         xlsxperf check --format json samples/*.xlsx > report.json
         xlsxperf check samples/*.xlsx -o 评价结果 --annotate
     """
-    from .evaluation import evaluate
-    from .render import document, summary_line, text_lines, to_json
+    with _loading():
+        from .evaluation import evaluate
+        from .render import document, summary_line, text_lines, to_json
 
     if annotated and not outdir:
         raise UsageError("--annotate 需要同时给出 -o 输出文件夹（--annotate needs -o DIR）")
@@ -426,8 +442,9 @@ def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on
         xlsxperf run /mnt/share/inbox -o /mnt/share/评价结果
         xlsxperf run inbox/ extra.xlsx -o out --jobs 4 --format json
     """
-    from .batch import BatchError, ensure_writable
-    from .render import to_json
+    with _loading():
+        from .batch import BatchError, ensure_writable
+        from .render import to_json
 
     out = Path(outdir)
     inputs = [Path(p).resolve() for p in paths]
@@ -548,8 +565,9 @@ class _DropIn(click.Command):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 def dropin(paths: tuple[str, ...]) -> None:
     """审核拖放到程序上的填报表或文件夹，评价结果写到第一个文件旁边的“评价结果”文件夹。"""
-    from .batch import BatchError, Source, ensure_writable, shown
-    from .model import Status
+    with _loading():
+        from .batch import BatchError, Source, ensure_writable, shown
+        from .model import Status
 
     inputs = [Path(p).absolute() for p in paths]
     out = inputs[0].parent / DROP_FOLDER

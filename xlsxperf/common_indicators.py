@@ -38,6 +38,8 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Common:
+    """One common indicator (共性指标): its key, metric and label."""
+
     key: str  # the name of its section in a profile
     metric: str  # the metric holding its value
     label: str
@@ -189,6 +191,8 @@ def parse_scheme(data: Any, where: str) -> Scheme:
 
 @dataclass(frozen=True)
 class ReferenceRow:
+    """One common indicator on 复核参考: this year's and last year's value, the profile's band, scores."""
+
     common: Common
     value: Decimal | None
     last: Decimal | None  # last year's value; None when unpaired or not computable

@@ -33,8 +33,6 @@ below the rules and never imports them; :func:`xlsxperf.load_config` passes the 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import sys
@@ -42,7 +40,6 @@ import tomllib
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +62,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The thresholds the rules compare against (percent where named so)."""
+
     reason_below_pct: Decimal = Decimal(90)
     target_too_low_pct: Decimal = Decimal(120)
     score_gap_pct: Decimal = Decimal(5)
@@ -107,6 +106,8 @@ class Review:
 
 @dataclass(frozen=True)
 class Profile:
+    """A scoring profile (评分口径): weights, structure, levels, lengths."""
+
     name: str
     title: str
     budget_weight: Decimal
@@ -135,6 +136,8 @@ class Profile:
 
 @dataclass(frozen=True)
 class Config:
+    """Everything that changes results: the profile and the user's settings."""
+
     profile: Profile
     thresholds: Thresholds = field(default_factory=Thresholds)
     grades: tuple[tuple[str, Decimal], ...] = (("优", Decimal(90)), ("良", Decimal(80)),
@@ -157,6 +160,9 @@ class Config:
         data = asdict(self)
         data.pop("source")
         data["profile"].pop("source")  # where the file sits does not change results
+        import hashlib  # for batch state only: kept off the start-up path
+        import json
+
         text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -232,15 +238,24 @@ def find_profile(name_or_path: str, base: Path | None, search: bool = True) -> P
     return path
 
 
+def _shipped(name: str) -> str:
+    """The text of a profile shipped in the package (read as a file when the package is files,
+    as it is once installed: importlib.resources costs milliseconds at every start)."""
+    try:
+        return (Path(__file__).parent / "profiles" / f"{name}.toml").read_text(encoding="utf-8")
+    except OSError:
+        from importlib import resources
+
+        return resources.files("xlsxperf").joinpath("profiles", f"{name}.toml").read_text(encoding="utf-8")
+
+
 def load_profile(name_or_path: str, base: Path | None = None, where: str = "profile",
                  search: bool = True) -> tuple[Profile, dict[str, Any]]:
     """A profile by name (see :func:`profile_dirs`; ``search`` False: shipped ones only), or a
     profile TOML by path (relative to ``base``)."""
     path = find_profile(name_or_path, base, search)
     if path is None:
-        text = resources.files("xlsxperf").joinpath("profiles", f"{name_or_path}.toml").read_text(
-            encoding="utf-8")
-        data, where = _toml(None, text), f"profile {name_or_path}"
+        data, where = _toml(None, _shipped(name_or_path)), f"profile {name_or_path}"
     else:
         if not path.is_file():
             known = ", ".join(available_profiles(base if search else None))

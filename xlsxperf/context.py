@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Context:
+    """What a rule gets besides the submission."""
+
     config: Config
     calc: Calc
     narrative: Narrative

@@ -21,7 +21,6 @@ from .calc import Calc, IndicatorCalc, ProjectCalc, compute
 from .config import Config, default_config
 from .context import Context
 from .files import file_sha256
-from .history import Previous, accept_previous
 from .messages import error_detail
 from .metrics import MetricValue
 from .model import Finding, Severity, Status, Submission
@@ -135,8 +134,12 @@ def evaluate_submission(sub: Submission, config: Config | None = None,
     calc = compute(sub, config)
     findings = list(sub.findings)
     narrative = _narrative(sub, calc, findings)
-    earlier, refused = accept_previous(sub, previous)
-    last = Previous(earlier.path, earlier.submission, earlier.calc) if earlier and earlier.calc else None
+    earlier, refused, last = None, None, None
+    if previous is not None:  # the year-over-year pairing is imported only when it is asked for
+        from .history import Previous, accept_previous
+
+        earlier, refused = accept_previous(sub, previous)
+        last = Previous(earlier.path, earlier.submission, earlier.calc) if earlier and earlier.calc else None
     findings += run_rules(sub, Context(config, calc, narrative, today or date.today(), last))
     return Evaluation(sub, calc, finalize(findings, config), narrative=narrative,
                       previous=earlier, previous_refused=refused)

@@ -80,6 +80,8 @@ At = Callable[[Basis], "Cell | None"]
 
 @dataclass(frozen=True)
 class Metric:
+    """One computed figure, declared once (see the module's documentation)."""
+
     key: str
     label: str
     words: str  # the formula in words, as the 计算指标 sheet shows it

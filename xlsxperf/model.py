@@ -139,6 +139,8 @@ class Row:
 
 @dataclass
 class TableData:
+    """A repeating table as read: where it is, its columns and its rows."""
+
     sheet: str
     header_row: int | None  # None: the header was not found
     columns: dict[str, str]  # column key -> column letter
@@ -152,6 +154,8 @@ class TableData:
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem found: the rule, its severity, the message and the cell."""
+
     code: str
     name: str
     severity: Severity

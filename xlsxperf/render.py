@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -81,6 +80,8 @@ def document(evaluations: list[Evaluation], extra: dict[str, Any] | None = None)
 
 
 def to_json(doc: dict[str, Any]) -> str:
+    import json  # not needed for text output: kept off the start-up path
+
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 
 

@@ -22,6 +22,7 @@ OVERVIEW = "评价总览"
 FINDINGS = "问题清单"
 DRAFT = "报告要点"
 FINDINGS_FIRST_ROW = 3  # 0-based row of the first finding on 问题清单
+MAX_LINKS = 65530  # Excel keeps at most this many links on one sheet
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Book:
     today: date = field(default_factory=date.today)
     echo: Echo | None = None
     rows: list[MetricRow] | None = None
+    _links: dict[str, int] = field(default_factory=dict)  # links written, by sheet
 
     @property
     def floors(self) -> tuple[tuple[str, Decimal], ...]:
@@ -58,9 +60,11 @@ class Book:
 
     def link(self, ws: Any, row: int, col: int, label: str, sheet: str | None, ref: str | None,
              **fmt: Any) -> None:
-        """``label``, linked to the echo of ``sheet!ref`` when there is one."""
+        """``label``, linked to the echo of ``sheet!ref`` when there is one (as plain text
+        beyond the number of links Excel keeps on one sheet)."""
         target = self.echo.locate(sheet, ref) if self.echo else None
-        if target is not None:
+        if target is not None and self._links.get(ws.name, 0) < MAX_LINKS:
+            self._links[ws.name] = self._links.get(ws.name, 0) + 1
             echo_sheet, echo_ref = target
             ws.write_url(row, col, f"internal:'{echo_sheet}'!{echo_ref}", self.st("link", **fmt),
                          string=label, tip="转到原表数据中的单元格")

@@ -8,17 +8,25 @@ of the tables, each a formula over the echoed cells carrying the computed value.
 
 Values are echoed as read: numbers the reader understood as numbers (``"1,200.50万元"`` ->
 1200.5), everything it could not read as its raw text, so that a spreadsheet's SUM treats
-them as the evaluation did. This module only plans the cells; :mod:`.evaluation` writes them.
+them as the evaluation did. This module only plans the cells; :mod:`.echo_sheet` writes them.
+
+The plan holds the template's own cells (fields, labels, headings, computed neighbours) one by
+one. A repeating table is planned as a whole (:class:`EchoTable`): its rows are turned into cells
+only while they are written, one row at a time, so that a table of 50,000 rows costs what
+writing its cells costs, and no cell object per row is ever held.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import formulas as X
 from .. import schema as S
@@ -27,11 +35,11 @@ from ..model import Cell, Parse, Value
 from ..schema import Kind
 from ..values import decimal_from_float
 from .names import sheet_name
-from .styles import MAX_ROW_HEIGHT, line_height, row_height, text_lines, text_units
+from .styles import MAX_ROW_HEIGHT, char_units, line_height, row_height, text_lines, text_units
 
 if TYPE_CHECKING:
     from ..calc import Calc
-    from ..model import Submission, TableData
+    from ..model import Row, Submission, TableData
 
 Pos = tuple[int, int]  # 0-based row, column
 
@@ -40,9 +48,10 @@ FORM_WIDTHS = {0: 26.0, 1: 18.0}
 COMPUTED_WIDTH = 12.0
 TEXT_MAX_WIDTH = 40.0
 LONGTEXT_SPAN = 5  # a long text is shown across its cell and the next columns, as in the template
+INTRO = "单元格位置与填报表一致；绿色为计算值（公式），有问题的单元格按级别着色并附批注。"
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One planned cell of an echo sheet."""
 
@@ -54,18 +63,66 @@ class Entry:
     merge_to: int | None = None  # long text: last column of its merged range
 
 
+RowCell = Callable[[int], "Entry | None"]  # a computed column: 0-based sheet row -> its cell
+
+
+@dataclass
+class EchoTable:
+    """A repeating table on an echo sheet: its rows as read, the columns placed and the computed
+    columns to their right. Its cells are made from the rows while they are written."""
+
+    rows: dict[int, Row]  # 0-based sheet row -> the row read there (data rows, then the total)
+    columns: dict[int, tuple[str, Kind]]  # 0-based column -> the column's key and kind
+    computed: dict[int, RowCell] = field(default_factory=dict)
+
+    def at(self, r: int, c: int) -> Entry | None:
+        """The table's cell at (r, c), if it has one."""
+        row = self.rows.get(r)
+        if row is None:
+            return None
+        col = self.columns.get(c)
+        if col is not None:
+            v = row.values.get(col[0])
+            return None if v is None else data_entry(v, col[1])
+        cell = self.computed.get(c)
+        return cell(r) if cell is not None else None
+
+    def holds(self, pos: Pos) -> bool:
+        return self.at(*pos) is not None
+
+    def row_cells(self, r: int) -> list[tuple[int, Entry]]:
+        """The cells of sheet row ``r``, left to right."""
+        values = self.rows[r].values
+        out = [(c, data_entry(values[key], kind)) for c, (key, kind) in self.columns.items()
+               if key in values]
+        for c, cell in self.computed.items():
+            entry = cell(r)
+            if entry is not None:
+                out.append((c, entry))
+        return out
+
+    def last_row(self) -> int | None:
+        """The last sheet row holding one of the table's cells."""
+        for r in sorted(self.rows, reverse=True):
+            if self.row_cells(r):
+                return r
+        return None
+
+
 @dataclass
 class EchoSheet:
     source: str  # the submission's sheet name
     name: str  # the echo sheet's name
-    cells: dict[Pos, Entry] = field(default_factory=dict)
+    cells: dict[Pos, Entry] = field(default_factory=dict)  # every cell outside the tables' rows
     widths: dict[int, float] = field(default_factory=dict)
-    heights: dict[int, float] = field(default_factory=dict)
     header_row: int | None = None  # a table header: frozen and repeated when printing
     covered: set[Pos] = field(default_factory=set)  # cells inside merged ranges
+    tables: list[EchoTable] = field(default_factory=list)
+    clipped: set[int] = field(default_factory=set)  # rows of long texts continued below the data
 
     def free(self, pos: Pos) -> bool:
-        return pos[0] >= 0 and pos[1] >= 0 and pos not in self.cells and pos not in self.covered
+        return pos[0] >= 0 and pos[1] >= 0 and pos not in self.cells and pos not in self.covered \
+            and not any(t.holds(pos) for t in self.tables)
 
     def put(self, pos: Pos, entry: Entry, width: float | None = None) -> None:
         self.cells[pos] = entry
@@ -80,12 +137,69 @@ class EchoSheet:
         return True
 
     @property
+    def table_rows(self) -> int:
+        return sum(len(t.rows) for t in self.tables)
+
+    @property
     def last_col(self) -> int:
+        # a table's columns and computed columns all have their header among the cells
         return max([c for _, c in self.cells] + [c for _, c in self.covered], default=0)
 
     @property
     def landscape(self) -> bool:
         return self.last_col > 6
+
+    def last_row(self) -> int:
+        rows = [r for r, _ in self.cells] + [r for r, _ in self.covered]
+        rows += [r for t in self.tables for r in [t.last_row()] if r is not None]
+        return max(rows)
+
+    def rows(self) -> Iterator[tuple[int, list[tuple[int, Entry]]]]:
+        """Every row holding a cell, top to bottom, with its cells left to right. A cell of the
+        template's own (or one put before the table was) stands over a table's; of two tables
+        on one sheet, the first placed stands over the other."""
+        fixed: dict[int, list[tuple[int, Entry]]] = {}
+        for (r, c), entry in self.cells.items():
+            fixed.setdefault(r, []).append((c, entry))
+        shared = set(fixed) | {r for r, _ in self.covered}  # rows where a table's cell may be under another
+        numbers = set(fixed).union(*(t.rows for t in self.tables))
+        for r in sorted(numbers):
+            cells = fixed.get(r, [])
+            for i, t in enumerate(self.tables):
+                if r not in t.rows:
+                    continue
+                if i == 0 and r not in shared:
+                    cells += t.row_cells(r)
+                else:
+                    cells += [(c, e) for c, e in t.row_cells(r)
+                              if (r, c) not in self.cells and (r, c) not in self.covered
+                              and not any(u.holds((r, c)) for u in self.tables[:i])]
+            if not cells:
+                continue
+            cells.sort(key=_first)
+            yield r, cells
+
+    def height(self, r: int, cells: list[tuple[int, Entry]]) -> float | None:
+        """The height of row ``r`` that shows all its wrapped text (None: the default)."""
+        if r in self.clipped:
+            return CLIPPED_LINES * line_height() + 4
+        texts: list[tuple[str, float]] = []
+        long = False
+        widths = self.widths
+        for c, entry in cells:
+            if isinstance(entry.value, str) and entry.role in ("data", "label", "header"):
+                if entry.merge_to is None:
+                    texts.append((entry.value, widths[c]))
+                else:
+                    texts.append((entry.value, sum(widths[i] for i in range(c, entry.merge_to + 1))))
+                    long = True
+        if not texts:
+            return None
+        return row_height(texts, minimum=30 if long else 15)
+
+
+def _first(cell: tuple[int, Entry]) -> int:
+    return cell[0]
 
 
 def raw_text(raw: Any) -> str:
@@ -123,16 +237,16 @@ def _pieces(text: str, width: float) -> list[str]:
     for line in text.splitlines():
         if not line.strip():
             continue
-        piece, units = "", 0
-        for ch in line:
-            units += text_units(ch)
+        start, units = 0, 0
+        for i, ch in enumerate(line):
+            units += char_units(ch)
             if units > budget:
+                piece = line[start:i]
                 cut = piece.rfind("。") + 1 or len(piece)
                 out.append(piece[:cut])
-                piece = piece[cut:]
-                units = text_units(piece) + text_units(ch)
-            piece += ch
-        out.append(piece)
+                start += cut
+                units = text_units(line[start:i]) + char_units(ch)
+        out.append(line[start:])
     return out
 
 
@@ -143,11 +257,26 @@ def cached(v: Decimal | str | None, unit: str) -> Any:
     return v
 
 
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+@lru_cache(maxsize=1024)
+def _col(letters: str) -> int:
+    """0-based index of a column's letters (``A`` -> 0, ``AA`` -> 26)."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 def _pos(ref: str) -> Pos | None:
-    try:
-        return xl_cell_to_rowcol(ref.replace("$", "").split(":")[0])
-    except Exception:
-        return None
+    """0-based (row, column) of an A1 reference (the first cell of a range); None if it is none."""
+    m = _REF.match(ref.replace("$", "").split(":")[0])
+    return (int(m.group(2)) - 1, _col(m.group(1))) if m else None
+
+
+def _at(item: tuple[Pos, Entry]) -> Pos:
+    return item[0]
 
 
 def _abs(pos: Pos) -> str:
@@ -188,6 +317,12 @@ class Echo:
         if pos is None:
             return self.sheets[sheet].name, "A1"
         return self.sheets[sheet].name, xl_rowcol_to_cell(*pos)
+
+    def position(self, sheet: str | None, ref: str) -> tuple[str, Pos] | None:
+        """(echo sheet, 0-based row and column) of a submission cell (A1 when ``ref`` is none)."""
+        if not sheet or sheet not in self.sheets:
+            return None
+        return self.sheets[sheet].name, _pos(ref) or (0, 0)
 
     def ref(self, cell: Cell | None) -> str | None:
         """An absolute reference to the echo of ``cell``: ``'收支情况(原表)'!$B$10``."""
@@ -238,29 +373,18 @@ class Echo:
             self._finish(es)
 
     def _finish(self, es: EchoSheet) -> None:
-        """Widths for columns left unsized; row heights for wrapped texts."""
+        """Widths for columns left unsized; the long texts continued below the data (row
+        heights follow from the cells of each row while it is written)."""
         for c in range(es.last_col + 1):
             es.widths.setdefault(c, FORM_WIDTHS[1])
-        clipped = self._continue_long_texts(es)
-        texts: dict[int, list[tuple[str, float]]] = {}
-        long: set[int] = set()
-        for (r, c), entry in es.cells.items():
-            if entry.role in ("data", "label", "header") and isinstance(entry.value, str):
-                width = sum(es.widths[i] for i in range(c, (entry.merge_to or c) + 1))
-                texts.setdefault(r, []).append((entry.value, width))
-                if entry.merge_to is not None:
-                    long.add(r)
-        for r, cells in texts.items():
-            es.heights[r] = row_height(cells, minimum=30 if r in long else 15)
-        for r in clipped:
-            es.heights[r] = CLIPPED_LINES * line_height() + 4
+        es.clipped = self._continue_long_texts(es)
 
     def _continue_long_texts(self, es: EchoSheet) -> set[int]:
         """A text too long for one row (a row is at most 409 points high) keeps its whole value
         in its own cell, shown there by its first lines, and is printed in full below the
         sheet's data, a paragraph a row. The rows of the clipped cells."""
         long = []
-        for (r, c), e in sorted(es.cells.items()):
+        for (r, c), e in sorted(es.cells.items(), key=_at):
             if e.role == "data" and e.kind == Kind.LONGTEXT and isinstance(e.value, str) \
                     and e.merge_to is not None:
                 width = sum(es.widths[i] for i in range(c, e.merge_to + 1))
@@ -268,8 +392,7 @@ class Echo:
                     long.append(((r, c), e, width))
         if not long:
             return set()
-        used = [r for r, _ in es.cells] + [r for r, _ in es.covered]
-        row = max(used + [self.finding_rows.get(es.source, 0)]) + 2
+        row = max(es.last_row(), self.finding_rows.get(es.source, 0)) + 2
         clipped = set()
         for (r, c), e, width in long:
             label = es.cells.get((r, c - 1))
@@ -307,18 +430,18 @@ class Echo:
             return
         es = self.sheet(data.sheet)
         es.header_row = data.header_row - 1
+        columns: dict[int, tuple[str, Kind]] = {}
         for col in table.columns:
             letter = data.columns.get(col.key)
             if letter is None:
                 continue
-            c = _pos(f"{letter}1")[1]  # type: ignore[index]
+            c = _col(letter)
             es.put((data.header_row - 1, c), Entry("header", col.label), col.width)
-        rows = data.rows + ([data.total] if data.total else [])
-        for row in rows:
-            for col in table.columns:
-                cell = data.cell(col.key, row.number)
-                if cell is not None and col.key in row.values:
-                    self._place(cell, data_entry(row[col.key], col.kind), col.kind, col.width)
+            columns[c] = (col.key, col.kind)
+        rows: dict[int, Row] = {}
+        for row in data.rows + ([data.total] if data.total else []):
+            rows.setdefault(row.number - 1, row)
+        es.tables.append(EchoTable(rows, dict(sorted(columns.items()))))
 
     def _field_labels(self) -> None:
         sub = self.sub
@@ -371,8 +494,7 @@ class Echo:
     def _titles(self) -> None:
         for es in self.sheets.values():
             es.offer((0, 0), Entry("title", f"{es.source}（填报表原始数据）"))
-            es.offer((1, 0), Entry("note", "单元格位置与填报表一致；绿色为计算值（公式），"
-                                        "有问题的单元格按级别着色并附批注。"))
+            es.offer((1, 0), Entry("note", INTRO))
             for table, data in self.sub.tables():
                 if data.sheet == es.source and data.header_row and data.header_row > 1:
                     es.offer((data.header_row - 2, 0), Entry("section", table.title))
@@ -380,7 +502,7 @@ class Echo:
     def _computed_column(self, data: TableData, n: int) -> list[int]:
         """``n`` free columns right of a table, for its computed figures."""
         es = self.sheets[data.sheet]
-        cols = [_pos(f"{letter}1")[1] for letter in data.columns.values()]  # type: ignore[index]
+        cols = [_col(letter) for letter in data.columns.values()]
         rows = [data.header_row - 1] + [r.number - 1 for r in data.rows]  # type: ignore[operator]
         start = max(cols) + 1
         while not all(es.free((r, c)) for r in rows for c in range(start, start + n)):
@@ -397,14 +519,22 @@ class Echo:
         es.put((hr, rate_col), Entry("header", "计算执行率"), COMPUTED_WIDTH)
         es.put((hr, unspent_col), Entry("header", "未执行额"), COMPUTED_WIDTH)
         b, a = data.columns["budget"], data.columns["actual"]
-        for p in self.calc.projects:
-            r = p.row.number
-            if p.execution_rate_pct is not None:
-                es.put((r - 1, rate_col), Entry("formula", cached(p.execution_rate_pct, "%"),
-                                                formula=X.share(f"{a}{r}", f"{b}{r}"), unit="%"))
-            if p.unspent is not None:
-                es.put((r - 1, unspent_col), Entry("formula", float(p.unspent),
-                                                   formula=f"{b}{r}-{a}{r}", unit="万元"))
+        projects = {p.row.number - 1: p for p in self.calc.projects}
+
+        def rate(r: int) -> Entry | None:
+            p = projects.get(r)
+            if p is None or p.execution_rate_pct is None:
+                return None
+            return Entry("formula", cached(p.execution_rate_pct, "%"),
+                         formula=X.share(f"{a}{r + 1}", f"{b}{r + 1}"), unit="%")
+
+        def unspent(r: int) -> Entry | None:
+            p = projects.get(r)
+            if p is None or p.unspent is None:
+                return None
+            return Entry("formula", float(p.unspent), formula=f"{b}{r + 1}-{a}{r + 1}", unit="万元")
+
+        self._add_computed(es, projects, {rate_col: rate, unspent_col: unspent})
         return {"rate": xl_col_to_name(rate_col), "unspent": xl_col_to_name(unspent_col)}
 
     def _indicator_columns(self) -> dict[str, str]:
@@ -418,22 +548,44 @@ class Echo:
         es.put((hr, done_col), Entry("header", "完成率"), COMPUTED_WIDTH)
         es.put((hr, score_col), Entry("header", "计算得分"), COMPUTED_WIDTH)
         col = data.columns
-        for ind in self.calc.indicators:
-            r = ind.row.number
-            a, w, s = (f"{col[k]}{r}" for k in ("actual", "weight", "score"))
+        indicators = {ind.row.number - 1: ind for ind in self.calc.indicators}
+        bands = self.calc.bands
+
+        def refs(r: int) -> tuple[str, str, str, str]:
+            ind = indicators[r]
+            n = r + 1
             adjusted = "target_adjusted" in col and isinstance(ind.row.measure("target_adjusted"), Decimal)
-            t = f"{col['target_adjusted' if adjusted else 'target']}{r}"  # what was scored against
-            if ind.completion_pct is not None:
-                f = X.completion(ind.nature, t, a)
-                if f:
-                    es.put((r - 1, done_col), Entry("formula", cached(ind.completion_pct, "%"),
-                                                    formula=f, unit="%"))
-            if ind.score_computed is not None:
-                f = X.indicator_score(ind.nature, t, a, w, s, self.calc.bands)
-                if f:
-                    es.put((r - 1, score_col), Entry("formula", float(ind.score_computed),
-                                                     formula=f, unit="分"))
+            t = f"{col['target_adjusted' if adjusted else 'target']}{n}"  # what was scored against
+            return t, f"{col['actual']}{n}", f"{col['weight']}{n}", f"{col['score']}{n}"
+
+        def done(r: int) -> Entry | None:
+            ind = indicators.get(r)
+            if ind is None or ind.completion_pct is None:
+                return None
+            t, a, _, _ = refs(r)
+            f = X.completion(ind.nature, t, a)
+            return Entry("formula", cached(ind.completion_pct, "%"), formula=f, unit="%") if f else None
+
+        def score(r: int) -> Entry | None:
+            ind = indicators.get(r)
+            if ind is None or ind.score_computed is None:
+                return None
+            t, a, w, s = refs(r)
+            f = X.indicator_score(ind.nature, t, a, w, s, bands)
+            return Entry("formula", float(ind.score_computed), formula=f, unit="分") if f else None
+
+        self._add_computed(es, indicators, {done_col: done, score_col: score})
         return {"completion": xl_col_to_name(done_col), "score": xl_col_to_name(score_col)}
+
+    @staticmethod
+    def _add_computed(es: EchoSheet, rows: dict[int, Any], columns: dict[int, RowCell]) -> None:
+        """Computed columns beside the table whose rows they are about (on the rows of no table
+        read, which a table found by its labels never leaves, a table of their own)."""
+        for t in es.tables:
+            if any(r in t.rows for r in rows):
+                t.computed.update(columns)
+                return
+        es.tables.append(EchoTable({r: rows[r].row for r in rows}, {}, dict(columns)))
 
     def _typed_neighbours(self) -> None:
         """Each computed total or rate next to the department's own figure."""

@@ -19,9 +19,11 @@ number or link. Formulas are built from cell references and the schema's own lab
 
 from __future__ import annotations
 
+import gc
+import tempfile
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from .._version import __version__
 from . import (
@@ -37,7 +39,8 @@ from . import (
 from .book import DRAFT, FINDINGS, OVERVIEW, Book
 from .computed import METRICS_SHEET, metric_cells, plan_metrics
 from .echo import Echo
-from .styles import WORKBOOK_OPTIONS, Styles, header_text, looks_like_formula, page_header
+from .styles import Styles, header_text, looks_like_formula, page_header, workbook_options
+from .xlsx import STREAM_ROWS, XlsxWorkbook
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -57,45 +60,78 @@ def write_evaluation(ev: Evaluation, path: str | Path, config: Config | None = N
     path = Path(path)
     if path.resolve() == Path(ev.path).resolve():
         raise ValueError(f"{path}: 不能覆盖被审核的填报表（refusing to overwrite the input file）")
-    _write(ev, str(path), config, today, {"in_memory": True})  # no temporary files: faster
+    _write(ev, str(path), config, today)
     return path
 
 
 def evaluation_bytes(ev: Evaluation, config: Config | None = None, today: date | None = None) -> bytes:
-    """The evaluation workbook of ``ev`` as bytes, built in memory."""
+    """The evaluation workbook of ``ev`` as bytes (built in memory; for a submission too large
+    for that, in temporary files)."""
     import io
 
     buffer = io.BytesIO()
-    _write(ev, buffer, config, today, {"in_memory": True})
+    _write(ev, buffer, config, today)
     return buffer.getvalue()
 
 
-def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None, today: date | None,
-           options: dict[str, Any]) -> None:
-    import xlsxwriter
+def _write(ev: Evaluation, target: str | IO[bytes], config: Config | None, today: date | None
+           ) -> None:
+    # The workbook is made of many small objects that all live until it is closed, none of
+    # them garbage; Python's cycle collector would walk them over and over (a fifth of the
+    # time of a workbook). It waits until the workbook is written.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _write_workbook(ev, target, config, today)
+    finally:
+        if collecting:
+            gc.enable()
 
+
+def _write_workbook(ev: Evaluation, target: str | IO[bytes], config: Config | None,
+                    today: date | None) -> None:
     from ..config import default_config
 
     config = config or default_config()
-    wb = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, **options})
+    echo = None
+    if ev.calc is not None:
+        located = tuple((f.sheet, f.cell) for f in ev.findings if f.sheet and f.cell)
+        echo = Echo(ev.submission, ev.calc, set(REPORT_SHEETS), metric_cells(),
+                    tuple(dict.fromkeys(sheet for sheet, _ in located)), located)
+    # a sheet too long to be held in memory as cells is streamed, and then the workbook is put
+    # together in temporary files
+    streamed = {es.name for es in echo.sheets.values() if es.table_rows > STREAM_ROWS} if echo else set()
+    if len(ev.findings) > STREAM_ROWS:
+        streamed.add(FINDINGS)
+    if streamed:
+        with tempfile.TemporaryDirectory(prefix="xlsxperf-", ignore_cleanup_errors=True) as tmp:
+            wb = XlsxWorkbook(target, workbook_options(tmpdir=tmp))
+            _write_book(Book(ev, wb, Styles(wb), config, today or date.today(), echo), streamed)
+    else:  # in memory: no temporary files, faster
+        wb = XlsxWorkbook(target, workbook_options(in_memory=True))
+        _write_book(Book(ev, wb, Styles(wb), config, today or date.today(), echo), streamed)
+
+
+def _write_book(book: Book, streamed: set[str]) -> None:
+    ev, wb, config = book.ev, book.wb, book.config
     wb.set_properties({"title": TITLE, "author": "xlsxperf", "comments": f"xlsxperf {__version__}",
                        "subject": Path(ev.path).name})
     marker.mark(wb, marker.EVALUATION)
-    book = Book(ev, wb, Styles(wb), config, today or date.today())
-    sheets = {name: wb.add_worksheet(name) for name in REPORT_SHEETS
+    sheets = {name: wb.add_sheet(name, streamed=name in streamed) for name in REPORT_SHEETS
               if ev.calc is not None or name in (OVERVIEW, FINDINGS)}
-    if ev.calc is not None:
-        located = tuple((f.sheet, f.cell) for f in ev.findings if f.sheet and f.cell)
-        book.echo = Echo(ev.submission, ev.calc, set(REPORT_SHEETS), metric_cells(),
-                         tuple(dict.fromkeys(sheet for sheet, _ in located)), located)
+    if book.echo is not None:
+        assert ev.calc is not None
         book.rows = plan_metrics(ev.submission, ev.calc, book.echo, config.grades)
         previous.write(wb, book.st, ev, book.echo, config)  # 复核参考, 上年对比
-        echo_ws = {es.source: wb.add_worksheet(es.name) for es in book.echo.sheets.values()}
+        echo_ws = {es.source: wb.add_sheet(es.name, streamed=es.name in streamed)
+                   for es in book.echo.sheets.values()}
         metrics_sheet.write(book, sheets[METRICS_SHEET])
         draft_sheet.write(book, sheets[DRAFT])
         narrative_sheet.write(sheets[narrative_sheet.SHEET], book.st, ev, book.echo)
+        by_sheet = echo_sheet.notes(book)
         for source, ws in echo_ws.items():
-            echo_sheet.write(book, ws, book.echo.sheets[source])
+            es = book.echo.sheets[source]
+            echo_sheet.write(book, ws, es, by_sheet.get(es.name, {}))
     findings_sheet.write(book, sheets[FINDINGS])
     overview.write(book, sheets[OVERVIEW])
     for ws in wb.worksheets():

@@ -22,9 +22,9 @@ PRINTED = 8  # the defined name is for programs: it stays on screen, off the pap
 
 def rule_title(code: str) -> str:
     """The rule's Chinese title (``收入合计与各项收入之和不符``); the code when it is unknown."""
-    from ..rules import load_all
+    from ..rules import REGISTRY
 
-    rule = load_all().get(code)
+    rule = REGISTRY.get(code)
     return rule.title if rule is not None else code
 
 

@@ -18,6 +18,14 @@ WORKBOOK_OPTIONS = {
     "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
 }
 
+
+def workbook_options(**extra: Any) -> dict[str, Any]:
+    """XlsxWriter's workbook options, made afresh: XlsxWriter writes into the default format
+    properties it is given, and a workbook made from a used set would differ (its default font
+    tied to the theme's) from one made first in the process."""
+    return {**WORKBOOK_OPTIONS, "default_format_properties": {"font_name": FONT, "font_size": FONT_SIZE},
+            **extra}
+
 # Marked cells must stand out from the template's light-yellow input cells (FFF7D6) on screen
 # and on paper: red, orange and blue, each with a darker border and text colour of its own.
 SEVERITY_FILL = {Severity.ERROR: "#FF5A5A", Severity.WARNING: "#F4B084", Severity.INFO: "#9BC2E6"}
@@ -84,7 +92,8 @@ class Styles:
 
     def __call__(self, role: str = "plain", num_format: str | None = None,
                  severity: Severity | None = None, quote: bool = False, **extra: Any) -> Any:
-        key = (role, num_format, severity, quote, *sorted(extra.items()))
+        key = (role, num_format, severity, quote, *sorted(extra.items())) if extra else \
+            (role, num_format, severity, quote)
         if key not in self._cache:
             props: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
             props.update(ROLES[role])
@@ -107,10 +116,17 @@ WIDE_PUNCTUATION = "“”‘’…—·"  # printed full width by CJK fonts
 _WIDE = re.compile(f"[\u2e81-\U0010ffff{WIDE_PUNCTUATION}]")
 
 
+def char_units(ch: str) -> int:
+    """Width of one character in column-width units (see :func:`text_units`)."""
+    return 2 if ch >= "\u2e81" or ch in WIDE_PUNCTUATION else 1
+
+
 def text_units(text: str) -> int:
     """Width of one line of text in column-width units (the width of a digit at the default
     font size): a CJK character, and the punctuation CJK fonts print full width, count two."""
-    return len(text) + len(_WIDE.findall(text))
+    if text.isascii():
+        return len(text)
+    return 2 * len(text) - len(_WIDE.sub("", text))
 
 
 LINK_CJK_UNITS = 1.6  # LibreOffice prints a CJK character about 1.6 digits wide
@@ -125,7 +141,10 @@ def link_units(text: str) -> float:
 def text_lines(text: str, width: float, font_size: float = FONT_SIZE) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` units wide, at ``font_size``."""
     per_line = max(1, int(width * FONT_SIZE / font_size) - 1)
-    return sum(max(1, -(-text_units(line) // per_line)) for line in text.splitlines() or [""])
+    lines = text.splitlines()
+    if text_units(text) <= per_line:  # every line fits
+        return len(lines) or 1
+    return sum(max(1, -(-text_units(line) // per_line)) for line in lines or [""])
 
 
 def line_height(font_size: float = FONT_SIZE) -> float:

@@ -41,6 +41,8 @@ FAMILIES = {
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of the catalogue; its check is the decorated function."""
+
     code: str
     name: str
     severity: Severity

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..history import unit_of_measure_key
 from ..model import Cell, Finding, Severity
 from ..values import round_half_up
 from .registry import make, rule
@@ -60,6 +59,8 @@ def target_below_last_year(sub: Submission, ctx: Context) -> Iterable[Finding]:
     prev = ctx.previous
     if prev is None:
         return
+    from ..history import unit_of_measure_key  # only with a previous year
+
     for now, last in prev.indicator_pairs(ctx.calc.indicators):
         target, achieved = now.row.measure("target"), last.row.measure("actual")
         if not isinstance(target, Decimal) or not isinstance(achieved, Decimal):

@@ -4,9 +4,12 @@ when no earlier submission is paired with this one)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from .calc import Calc
@@ -24,3 +27,11 @@ class Context:
     narrative: Narrative
     today: date
     previous: Previous | None = None
+    _shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def shared(self, key: str, make: Callable[[], T]) -> T:
+        """What several rules derive alike from one submission (e.g. the budget lines the ratio
+        rules walk), made once per evaluation under ``key``."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]

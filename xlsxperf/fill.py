@@ -35,6 +35,8 @@ def _set(ws: Any, row: int, col: int, value: Any, percent: bool = False) -> None
         return
     if percent and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         value = Decimal(str(value)) / 100
+        if "%" not in (cell.number_format or ""):
+            cell.number_format = "0.00%"  # a row past the template's, formatted as Excel copies it
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .model import Parse, Scalar, Value, as_decimal
@@ -46,6 +47,7 @@ class Parsed:
     note: str = ""
 
 
+@lru_cache(maxsize=4096)  # a workbook repeats its words (产出指标, ≥, 万元 …) row after row
 def normalize_text(text: str) -> str:
     """NFKC (full-width to half-width), strip spaces of every width."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -53,8 +55,11 @@ def normalize_text(text: str) -> str:
 
 def normalize_label(text: Any) -> str:
     """Compare labels loosely: width, spaces, required marks and trailing colons ignored."""
-    if not isinstance(text, str):
-        return ""
+    return _label(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str) -> str:
     t = normalize_text(text).strip("*:")
     return t.replace("（", "(").replace("）", ")")
 
@@ -195,7 +200,11 @@ _POINTS = re.compile(r"^(.*指标)\(\d+(?:\.\d+)?分\)$")  # 产出指标（50�
 def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
     if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
-    text = str(raw)
+    return _choice(str(raw), choices)
+
+
+@lru_cache(maxsize=4096)  # a choice column holds a few distinct words in every row
+def _choice(text: str, choices: tuple[str, ...]) -> Parsed:
     t = normalize_label(text)
     for choice in choices:
         if t == normalize_label(choice):

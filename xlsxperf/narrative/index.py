@@ -79,8 +79,8 @@ NAME_ENDS = ("数量", "个数", "次数", "总数", "人数", "人次", "场次
              "面积", "数")
 
 
-def _bases(name: str) -> set[str]:
-    full = fold_name(name)
+def _bases(full: str) -> set[str]:
+    """The folded name ``full`` with and without its parenthesis and trailing 数 / 数量 …"""
     bases = {full, re.sub(r"\([^)]*\)", "", full)}
     for b in list(bases):
         for end in NAME_ENDS:
@@ -103,7 +103,7 @@ def indicator_phrases(name: str, ends: frozenset[str] | None = None) -> tuple[st
         bases = {full, re.sub(r"\([^)]*\)", "", full)}
         return tuple(sorted((b for b in bases if b and found(b)), key=len, reverse=True))
     out: set[str] = set()
-    for b in _bases(name):
+    for b in _bases(full):
         if not found(b):
             continue
         out.add(b)

@@ -427,7 +427,6 @@ def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on
         xlsxperf run inbox/ extra.xlsx -o out --jobs 4 --format json
     """
     from .batch import BatchError, ensure_writable
-    from .render import to_json
 
     out = Path(outdir)
     inputs = [Path(p).resolve() for p in paths]
@@ -440,13 +439,16 @@ def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on
     config = _config(config_path)
     result = _run_batch(inputs, out, config, jobs, settle=settle, lock_wait=lock_wait,
                         allow_empty=allow_empty)
-    docs = result.docs
+    records = result.records  # the documents stay on disk: a run of any size prints in little memory
     click.echo(_stamp(_final_line(result), sys.stderr if fmt == "json" else sys.stdout),
                err=fmt == "json")
     if fmt == "json":
-        click.echo(to_json(result.report))
-    sys.exit(exit_code([d["status"] for d in docs],
-                       [f["severity"] for d in docs for f in d["findings"]], fail_on))
+        with open(result.report_path, encoding="utf-8", errors="surrogateescape") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), ""):
+                click.echo(chunk, nl=False)
+        click.echo()
+    sys.exit(exit_code([r["status"] for r in records],
+                       [sev for r in records for sev, n in r["counts"].items() if n], fail_on))
 
 
 def _run_batch(inputs: list[Path], out: Path, config: Any, jobs: int | None, pause: bool = False,
@@ -490,7 +492,7 @@ def _end(message: str, code: int, pause: bool) -> NoReturn:
 def _final_line(result: RunResult) -> str:
     from .batch import Source
 
-    s = result.report["summary"]
+    s = result.totals
     return (f"{s['files']} 个文件：本次审核 {result.count(Source.EVALUATED)} 个，"
             f"沿用上次结果 {result.count(Source.REUSED)} 个，待处理 {result.count(Source.PENDING)} 个，"
             f"本次出错 {result.count(Source.RETRY, Source.GAVE_UP)} 个"
@@ -522,7 +524,7 @@ class _Feedback:
         if self.bar is not None:
             self.bar.update(1)
             return
-        doc = result.doc
+        doc = result.record
         if result.source in (Source.RETRY, Source.GAVE_UP):
             state = f"无法审核 {(result.error or '').splitlines()[0] if result.error else ''}"
             state += "（下次重试）" if result.source is Source.RETRY else "（不再重试）"
@@ -570,8 +572,8 @@ def dropin(paths: tuple[str, ...]) -> None:
     for f in result.files:
         name = shown(f.path.name)
         if f.status is Status.OK:
-            c = f.doc["counts"]
-            click.echo(f"  已审核  {name} → {f.doc['output']}（错误 {c['error']}，警告 {c['warning']}，"
+            c = f.record["counts"]
+            click.echo(f"  已审核  {name} → {f.record['output']}（错误 {c['error']}，警告 {c['warning']}，"
                        f"提示 {c['info']}）")
         else:
             reason = "; ".join(x["message"] for x in f.doc["findings"] if x["severity"] == "error")
@@ -581,7 +583,7 @@ def dropin(paths: tuple[str, ...]) -> None:
         click.echo(f"  未审核  {s.path}：{s.reason}")
     click.echo(f"\n评价结果已写到：{out}\n汇总：{result.summary_path}")
     _pause()
-    sys.exit(exit_code([d["status"] for d in result.docs], [], "never"))
+    sys.exit(exit_code([r["status"] for r in result.records], [], "never"))
 
 
 def _own_console() -> bool:

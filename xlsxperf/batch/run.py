@@ -36,9 +36,10 @@ from typing import Any, Protocol
 
 from .._version import __version__
 from ..config import Config
-from ..files import file_sha256, is_temp_name, temp_name, write_text
+from ..files import atomic_write, file_sha256, is_temp_name, temp_name
 from ..model import Status
 from .discover import Discovery, Skipped, discover, shown
+from .documents import DOCUMENTS_FOLDER, Documents, Stored
 from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os_error, os_error_in
 from .lease import LOCK_FILE, Lease
 from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
@@ -66,18 +67,65 @@ class Source(StrEnum):
     GAVE_UP = "gave-up"  # failed MAX_TRIES times in a row; kept until the file changes
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
-    """One input's outcome: the public document and, apart from it, how it came about."""
+    """One input's outcome: its record and, apart from it, how it came about. Its public
+    document is read from the documents folder when asked for (:attr:`doc`)."""
 
     path: Path
     source: Source
-    doc: dict[str, Any]  # the file's public JSON document (with "output")
+    # the file's record (render.file_record; with "output" and "duplicate_of"); the whole
+    # document when it is not stored (a file pending or unreadable this time)
+    record: dict[str, Any]
     error: str | None = None  # why it could not be evaluated this time (RETRY, GAVE_UP)
+    stored: Stored | None = None  # where its document is
+    documents: Documents | None = None
 
     @property
     def status(self) -> Status:
-        return Status(self.doc["status"])
+        return Status(self.record["status"])
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The file's public JSON document (SPEC section 6, with "output" and, when the
+        unit's year was submitted twice, "duplicate_of"), as the JSON report carries it.
+        Read from OUTDIR while no later run has replaced it; a document found damaged
+        there is the record with empty lists (and the next run evaluates the file again)."""
+        text = self._stored_text()
+        if text is None:
+            if self.stored is None:
+                return self.record
+            doc = {**self.record, "projects": [], "indicators": [], "findings": []}
+        else:
+            doc = json.loads(text)
+        if self.record.get("duplicate_of"):
+            doc["duplicate_of"] = self.record["duplicate_of"]
+        return doc
+
+    def text(self) -> str:
+        """:attr:`doc` as the JSON report carries it (``render.to_json``), the stored text
+        itself when it can be."""
+        from ..render import to_json, with_keys
+
+        text = self._stored_text()
+        if text is None:
+            return to_json(self.doc)
+        dups = self.record.get("duplicate_of")
+        return with_keys(text, {"duplicate_of": dups}) if dups else text
+
+    def digest(self) -> str:
+        """A digest of :meth:`text`, made from what is in memory."""
+        dups = json.dumps(self.record.get("duplicate_of"), ensure_ascii=False)
+        if self.stored is not None:
+            return f"{self.stored.sha256} {dups}"
+        from ..render import to_json
+
+        return hashlib.sha256(to_json(self.record).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _stored_text(self) -> str | None:
+        if self.stored is None or self.documents is None:
+            return None
+        return self.documents.text(self.stored)
 
 
 class Observer(Protocol):
@@ -109,12 +157,23 @@ class RunResult:
     evaluated: int  # inputs handed to a worker in this run
     summary_path: Path
     report_path: Path
-    report: dict[str, Any] = field(default_factory=dict)
+    totals: dict[str, Any] = field(default_factory=dict)  # the JSON report's "summary"
     notes: list[str] = field(default_factory=list)  # things to tell the person running it
 
     @property
+    def records(self) -> list[dict[str, Any]]:
+        """Each file's record (in memory already)."""
+        return [f.record for f in self.files]
+
+    @property
     def docs(self) -> list[dict[str, Any]]:
+        """Each file's whole document, all read into memory at once (:attr:`FileResult.doc`)."""
         return [f.doc for f in self.files]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The JSON report, read from :attr:`report_path` (every document at once)."""
+        return dict(json.loads(self.report_path.read_text(encoding="utf-8")))
 
     def count(self, *sources: Source) -> int:
         return sum(1 for f in self.files if f.source in sources)
@@ -151,7 +210,7 @@ def ensure_writable(outdir: Path) -> None:
 def clean_leftovers(outdir: Path) -> int:
     """Remove the temporary files killed runs left in ``outdir`` (we hold the lease)."""
     removed = 0
-    for folder in (outdir, outdir / DELETED_FOLDER):
+    for folder in (outdir, outdir / DELETED_FOLDER, outdir / DOCUMENTS_FOLDER):
         try:
             names = os.listdir(folder)
         except OSError:
@@ -216,6 +275,26 @@ def error_doc(path: Path, status: Status, reason: str = "", reason_en: str = "")
     return doc
 
 
+def outputs_digest(report: dict[str, Any], files: list[FileResult]) -> str:
+    """Changes whenever the JSON report (``report`` with ``files`` as its files) does; made
+    from what is in memory, so that a run that changes nothing reads no document."""
+    h = hashlib.sha256(json.dumps({k: v for k, v in report.items() if k != "files"}, ensure_ascii=False,
+                                  default=str).encode("utf-8", "surrogateescape"))
+    for f in files:
+        h.update(f"\n{f.digest()}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def write_report(target: Path, report: dict[str, Any], files: list[FileResult]) -> None:
+    """The JSON report to ``target``, ``report`` with ``files`` as its files, one document at
+    a time (the text is ``render.to_json`` of the whole report)."""
+    from ..render import json_chunks
+
+    with open(target, "w", encoding="utf-8", errors="surrogateescape") as fh:
+        for chunk in json_chunks(report, "files", (f.text() for f in files)):
+            fh.write(chunk)
+
+
 def mark_duplicates(docs: list[dict[str, Any]]) -> None:
     """Two evaluated submissions for the same unit and year: both keep their rows, both marked."""
     seen: dict[tuple[str, int], list[dict[str, Any]]] = {}
@@ -249,12 +328,14 @@ class _Run:
         self.lease = lease
         self.now = time.time()
         self.results: dict[Path, FileResult] = {}
-        self.stats: dict[Path, os.stat_result] = {}
+        self.stats: dict[Path, tuple[int, int]] = {}  # size and mtime_ns of the files to evaluate
         self.notes: list[str] = []
         self.store = Store(outdir)
+        self.documents = self.store.documents
         self.state = State()
         self.removed_before: dict[str, Removed] = {}
-        self.known: dict[str, Known] = {}  # evaluated submissions: candidates for a previous year
+        # evaluated submissions, candidates for a previous year: made when a worker first needs them
+        self.known: dict[str, Known] | None = None
         self.handed: set[Path] = set()  # inputs handed to a worker in this run
         self.done: set[Path] = set()  # and those of them that came back
 
@@ -269,8 +350,8 @@ class _Run:
         self.state = self.store.load()
         if self.state.damaged:
             self.notes.append(DAMAGED)
-        if self.store.replayed or self.state.damaged:
-            self.store.save(self.state)  # the journal of a killed run folded into the snapshot
+        if self.store.replayed or self.store.migrated or self.state.damaged:
+            self.store.save(self.state)  # a killed run's journal, an earlier version's documents
         self.removed_before = dict(self.state.removed)
         found = discover(self.paths, self.outdir)
         if found.own:
@@ -321,7 +402,6 @@ class _Run:
                     path, Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
                     f"cannot read the file ({e.strerror or e}); tried again next run"), str(e))
                 continue
-            self.stats[path] = st
             old = self.state.entries.get(str(path))
             if old is not None and not self._usable(old):
                 old = None
@@ -331,12 +411,13 @@ class _Run:
                 if not unchanged:  # touched, same content: same result
                     old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
                     self.store.record(str(path), old)
-                self._set(path, Source.REUSED, old.doc)
+                self._set(path, Source.REUSED, old.doc, stored=old.stored)
             elif old is not None and old.failures >= MAX_TRIES and unchanged:
-                self._set(path, Source.REUSED, old.doc)  # gave up on it earlier: said so in its doc
+                self._set(path, Source.REUSED, old.doc, stored=old.stored)  # gave up on it earlier: said so
             elif self.now - st.st_mtime < self.settle:
                 self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
             else:
+                self.stats[path] = (st.st_size, st.st_mtime_ns)
                 todo.append(path)
         return todo
 
@@ -358,6 +439,9 @@ class _Run:
         the submissions evaluated so far to find it among."""
         if task.pairing is not None:
             return task
+        if self.known is None:
+            self.known = {str(p): k for p, r in self.results.items()
+                          if r.status is Status.OK and (k := Known.of(r.record)) is not None}
         return replace(task, known=tuple(k for key, k in self.known.items() if key != str(task.path)))
 
     def _likely_again(self, inputs: list[Path], todo: list[Path]) -> int:
@@ -374,7 +458,7 @@ class _Run:
         were evaluated with (see :mod:`.years`): to evaluate again. One whose previous year
         is still being copied or could not be read this time waits for the next run."""
         ok = [(p, r) for p in inputs if (r := self.results.get(p)) is not None and r.status is Status.OK]
-        wanted = plan([r.doc for _, r in ok])
+        wanted = plan([r.record for _, r in ok])
         waiting = {str(p) for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
         tasks = []
         for path, _ in ok:
@@ -385,22 +469,28 @@ class _Run:
                 continue
             log.info("%s: evaluated again with %s", shown(path),
                      f"last year {shown(want.path)}" if want.path else "no previous year")
+            if entry is not None:  # kept from an earlier run: its stat is the entry's
+                self.stats.setdefault(path, (entry.size, entry.mtime_ns))
             tasks.append(Task(path, temp_name("evaluation.xlsx"), want))
         return tasks
 
     def _usable(self, entry: Entry) -> bool:
-        """An entry made by this tool and configuration whose evaluation is still in place."""
+        """An entry made by this tool and configuration whose evaluation and document are
+        still in place."""
         return (entry.tool == __version__ and entry.config == self.digest
+                and entry.stored is not None and self.documents.present(entry.stored)
                 and (entry.output is None or os.path.isfile(self.outdir / entry.output)))
 
-    def _set(self, path: Path, source: Source, doc: dict[str, Any], error: str | None = None) -> None:
-        result = FileResult(path, source, doc, error)
+    def _set(self, path: Path, source: Source, record: dict[str, Any], error: str | None = None,
+             stored: Stored | None = None) -> None:
+        result = FileResult(path, source, record, error, stored, self.documents if stored else None)
         self.results[path] = result
-        known = Known.of(doc) if result.status is Status.OK else None
-        if known is not None:
-            self.known[str(path)] = known
-        else:
-            self.known.pop(str(path), None)
+        if self.known is not None:
+            known = Known.of(record) if result.status is Status.OK else None
+            if known is not None:
+                self.known[str(path)] = known
+            else:
+                self.known.pop(str(path), None)
         if source in (Source.RETRY, Source.GAVE_UP) and error:
             log.error("%s: %s", shown(path), error)
 
@@ -417,35 +507,39 @@ class _Run:
         st = self.stats[path]
         if reply.error or reply.doc is None or reply.transient:
             self._failed(path, reply, old, st)
-        elif reply.truncated and self.now - st.st_mtime < self.truncated_window:
+        elif reply.truncated and self.now - st[1] / 1e9 < self.truncated_window:
             self._discard(reply)
             self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
         else:
             # Recorded first, then the earlier evaluation removed, then the new one renamed into
             # place: killed at any point, the state never misses a file it put there (an entry
             # whose evaluation is missing is simply evaluated again).
+            from ..render import file_record, to_json
+
             doc = reply.doc
             output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
             doc["output"] = output
-            entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc,
-                          pairing=reply.pairing or NONE)
+            stored = self.documents.put(to_json(doc))  # in place before the state names it
+            record = file_record(doc)
+            entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
+                          pairing=reply.pairing or NONE, stored=stored)
             self.state.entries[key] = entry
             self.store.record(key, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
             if output and reply.output_tmp:
                 os.replace(self.outdir / reply.output_tmp, self.outdir / output)
-            self._set(path, Source.EVALUATED, doc)
+            self._set(path, Source.EVALUATED, record, stored=stored)
         if self.observer:
             self.observer.finished(self.results[path])
 
-    def _failed(self, path: Path, reply: Reply, old: Entry | None, st: os.stat_result) -> None:
+    def _failed(self, path: Path, reply: Reply, old: Entry | None, st: tuple[int, int]) -> None:
         self._discard(reply)
         if reply.error is None and reply.doc is not None:  # evaluated, but the file was unreadable
             reason = "; ".join(f["message"] for f in reply.doc.get("findings", [])) or "无法读取文件"
         else:
             reason = reply.error or "未知错误"
-        unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        unchanged = old is not None and (old.size, old.mtime_ns) == st
         tries = old.failures + 1 if old is not None and old.failures and unchanged else 1
         if tries >= MAX_TRIES:
             source = Source.GAVE_UP
@@ -455,13 +549,16 @@ class _Run:
             source = Source.RETRY
             zh = f"无法审核：{reason}（第 {tries} 次失败，下次运行时重试）"
             en = f"could not be evaluated: {reason} (failure {tries}; tried again next run)"
+        from ..render import file_record, to_json
+
         doc = error_doc(path, Status.ERROR, zh, en)
         if old is not None and old.output:  # describes content that has changed since; removed
             self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
-        entry = Entry(None, st.st_size, st.st_mtime_ns, __version__, self.digest, None, doc, tries)
+        stored = self.documents.put(to_json(doc))
+        entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries, stored=stored)
         self.state.entries[str(path)] = entry
         self.store.record(str(path), entry)
-        self._set(path, source, doc, f"{reason}\n{reply.detail}".rstrip())
+        self._set(path, source, entry.doc, f"{reason}\n{reply.detail}".rstrip(), stored=stored)
 
     def _discard(self, reply: Reply) -> None:
         if reply.output_tmp:
@@ -551,32 +648,40 @@ class _Run:
             os.replace(source, target)
 
     def _finish(self, found: Discovery, removed: list[Skipped], handed: int) -> RunResult:
+        """The JSON report and the summary workbook, written from the records in memory and
+        the documents read one at a time (never all at once), when they changed."""
         from ..render import SCHEMA_VERSION, summary
 
+        self.known = None
         files = [self.results[p] for p in found.inputs if p in self.results]
-        docs = [f.doc for f in files]
-        mark_duplicates(docs)
-        report = {"schema_version": SCHEMA_VERSION,
+        records = [f.record for f in files]
+        mark_duplicates(records)
+        report: dict[str, Any] = {
+                  "schema_version": SCHEMA_VERSION,
                   "tool": {"name": "xlsxperf", "version": __version__},
-                  "files": docs, "summary": summary(docs),
+                  "files": None, "summary": summary(records),  # the files: streamed in write_report
                   "not_evaluated": [{"path": s.path, "reason": s.reason} for s in found.others],
                   "removed": [{"path": s.path, "reason": s.reason} for s in removed],
-                  "trend": trend(docs)}
-        text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
-        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+                  "trend": trend(records)}
+        digest = outputs_digest(report, files)
         report_path, summary_path = self.outdir / REPORT_FILE, self.outdir / SUMMARY_FILE
         if digest != self.state.outputs or not (report_path.exists() and summary_path.exists()):
-            from ..files import atomic_write
             from ..report.summary import write_summary
 
-            write_text(report_path, text)
+            atomic_write(report_path, lambda tmp: write_report(tmp, report, files))
+            by_record = {id(f.record): f for f in files}
             others = found.others + removed
-            atomic_write(summary_path, lambda tmp: write_summary(docs, others, tmp, self.config))
+            atomic_write(summary_path, lambda tmp: write_summary(
+                records, others, tmp, self.config, load=lambda r: by_record[id(r)].doc))
+            if self.documents.damaged:
+                self.notes.append(f"{len(self.documents.damaged)} 份审核记录已损坏，汇总中这些文件的问题清单为空，"
+                                  "下次运行时重新审核（stored documents were damaged; evaluated again next run）")
         if self.store.journaled or digest != self.state.outputs or self.state.removed != self.removed_before:
             self.state.outputs = digest
             self.store.save(self.state)
         log.info("run finished: %s", report["summary"])
-        return RunResult(files, found.others, removed, handed, summary_path, report_path, report, self.notes)
+        return RunResult(files, found.others, removed, handed, summary_path, report_path, report["summary"],
+                         self.notes)
 
 
 def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None = None,

@@ -21,7 +21,7 @@ Pure functions over the files' JSON documents (``xlsxperf.render.file_document``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -131,7 +131,12 @@ def assess(doc: Mapping[str, Any]) -> Risk | None:
 def ranked(docs: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Risk | None]]:
     """Evaluated submissions by risk, highest first (ties: lower computed score first), then
     the files that could not be evaluated."""
-    pairs = [(d, assess(d)) for d in docs]
+    return rank([(d, assess(d)) for d in docs])
+
+
+def rank(pairs: Iterable[tuple[Mapping[str, Any], Risk | None]]) -> list[tuple[Mapping[str, Any], Risk | None]]:
+    """:func:`ranked` of submissions assessed already: each document (or its record: only its
+    status, computed score, unit and path are read) with its risk."""
 
     def key(pair: tuple[Mapping[str, Any], Risk | None]) -> tuple:
         d, risk = pair

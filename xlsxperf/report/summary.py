@@ -15,12 +15,19 @@ Sheets, each printable on A4 landscape:
 - 文件与链接: each submission's file, status, duplicates and its evaluation, linked.
 - 得分分布: submissions per grade band (优 / 良 / 中 / 差 as configured), as live formulas,
   and a column chart with a whole-number axis.
+
+Written row by row (XlsxWriter's ``constant_memory``): a batch run of a thousand files passes
+the files' records (:func:`xlsxperf.render.file_record`) and a function that reads one
+file's document; the documents are read one at a time, in rank order, for 全部问题 and for
+what 审核结论 and 复核优先级 need of their findings (:class:`Facts`), and are never all in
+memory. Every sheet is written top to bottom.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +38,9 @@ from ..model import Severity, Status
 from ..scoring import bands
 from . import cells, marker, risk
 from .findings_sheet import rule_title
+from .risk import Risk
 from .styles import WORKBOOK_OPTIONS, Styles, link_units, page_header, print_setup, row_height
-from .verdict import VERDICT_FILL, decide_document
+from .verdict import VERDICT_FILL, Verdict, decide_document
 
 if TYPE_CHECKING:
     from ..batch import Skipped
@@ -111,6 +119,22 @@ def year_note(doc: dict[str, Any]) -> str:
     return refused if isinstance(refused, str) else ""
 
 
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the summary needs of a file's findings and indicators, read with its document."""
+
+    verdict: Verdict | None  # None: the file could not be evaluated
+    risk: Risk | None
+    reason: str  # why it could not be evaluated (its errors), for 未审核文件
+
+
+def facts_of(doc: Mapping[str, Any], config: Config) -> Facts:
+    decision = decide_document(doc, config.review)
+    reason = "" if doc["status"] == Status.OK else "; ".join(
+        x["message"] for x in doc.get("findings", []) if x["severity"] == "error")
+    return Facts(decision.verdict if decision else None, risk.assess(doc), reason)
+
+
 def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evaluated submissions by computed score, highest first; the rest after, by file."""
     def key(d: dict[str, Any]) -> tuple:
@@ -164,28 +188,38 @@ class Summary:
 
 
 def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path,
-                  config: Config | None = None) -> Path:
+                  config: Config | None = None,
+                  load: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None) -> Path:
     """Write the summary of ``docs`` (and of the files listed in ``others``) to ``path``.
 
-    ``config`` supplies the grade bands and the verdict rule (the defaults when omitted)."""
+    ``docs`` are the files' documents or, with ``load``, their records
+    (:func:`xlsxperf.render.file_record`), ``load(record)`` reading one file's document: then
+    each document is read once, in rank order, and dropped. ``config`` supplies the grade bands
+    and the verdict rule (the defaults when omitted)."""
     import xlsxwriter
 
     from ..config import default_config
 
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
+    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": True})
     marker.mark(wb, marker.SUMMARY)
     s = Summary(wb, config or default_config())
     order = ranked(docs)
-    first = wb.add_worksheet(SUMMARY)
-    overview(s, first, order)
-    findings(s, wb.add_worksheet("全部问题"), order)
-    unevaluated(s, wb.add_worksheet("未审核文件"), order, others)
-    priority(s, wb.add_worksheet("复核优先级"), order)
     groups = year_groups(order)
-    if any(len(_years(g)) > 2 for g in groups):
-        trend(s, wb.add_worksheet(TREND), groups)
-    files(s, wb.add_worksheet("文件与链接"), order)
-    distribution(s, wb.add_worksheet(DISTRIBUTION), order)
+    first = wb.add_worksheet(SUMMARY)
+    sheets = {name: wb.add_worksheet(name) for name in ("全部问题", "未审核文件", "复核优先级")}
+    with_trend = any(len(_years(g)) > 2 for g in groups)
+    if with_trend:
+        sheets[TREND] = wb.add_worksheet(TREND)
+    sheets["文件与链接"] = wb.add_worksheet("文件与链接")
+    sheets[DISTRIBUTION] = wb.add_worksheet(DISTRIBUTION)
+    facts = findings(s, sheets["全部问题"], order, load or (lambda d: d))
+    overview(s, first, order, facts)
+    unevaluated(s, sheets["未审核文件"], order, facts, others)
+    priority(s, sheets["复核优先级"], order, facts)
+    if with_trend:
+        trend(s, sheets[TREND], groups)
+    files(s, sheets["文件与链接"], order)
+    distribution(s, sheets[DISTRIBUTION], order)
     for ws in wb.worksheets():
         page_header(ws, TITLE)
     first.activate()
@@ -193,23 +227,22 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     return Path(path)
 
 
-def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> str:
-    decision = decide_document(d, s.config.review)
-    if decision is None:
+def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any], verdict: Verdict | None) -> str:
+    if verdict is None:
         label = Status(d["status"]).zh
         s.text(ws, r, c, label, "data", text_wrap=True, **BAD)
         return label
-    s.text(ws, r, c, decision.verdict.value, "data", bold=True, align="center",
-           bg_color=VERDICT_FILL[decision.verdict], pattern=1)
-    return decision.verdict.value
+    s.text(ws, r, c, verdict.value, "data", bold=True, align="center", bg_color=VERDICT_FILL[verdict],
+           pattern=1)
+    return verdict.value
 
 
-def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def overview(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts]) -> None:
     years = compared(docs)
     columns, printed = overview_columns(years)
     col = {h: c for c, (h, _) in enumerate(columns)}
     statuses = [d["status"] for d in docs]
-    verdicts = [v.verdict.value for d in docs if (v := decide_document(d, s.config.review))]
+    verdicts = [f.verdict.value for f in facts if f.verdict is not None]
     counted = "，".join(f"{name} {verdicts.count(name)} 份" for name in ("通过", "修改后通过", "退回修改"))
     note = (f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {statuses.count(Status.OK)} 份"
             f"（{counted}），无法审核 {statuses.count(Status.ERROR) + statuses.count(Status.INVALID)} 份，"
@@ -219,7 +252,7 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
             + "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
     r = s.table(ws, TITLE, note, columns, printed)
     rank = 0
-    for d in docs:
+    for d, fact in zip(docs, facts, strict=True):
         m, unit = d.get("metrics", {}), d.get("unit") or {}
         dups = d.get("duplicate_of") or []
         if d["status"] == Status.OK:
@@ -241,7 +274,7 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
             n = counts.get(sev.value, 0)
             ws.write_number(r, col[header], n, s.fmt("data", "0", align="center",
                                                      severity=sev if n and sev != Severity.INFO else None))
-        verdict = _verdict_cell(s, ws, r, col["审核结论"], d)
+        verdict = _verdict_cell(s, ws, r, col["审核结论"], d, fact.verdict)
         s.number(ws, r, col["预算执行率"], m.get("execution.rate_pct.total"), '0.00"%"')
         s.number(ws, r, col["收入合计（万元）"], m.get("income.total"), "#,##0.00")
         s.number(ws, r, col["支出合计（万元）"], m.get("expenditure.total"), "#,##0.00")
@@ -278,11 +311,17 @@ def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
         ws.write_blank(r, c, None, s.fmt())
 
 
-def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def findings(s: Summary, ws: Any, docs: list[dict[str, Any]],
+             load: Callable[[dict[str, Any]], Mapping[str, Any]]) -> list[Facts]:
+    """全部问题, reading each file's document (``load``) in turn; what the other sheets need of
+    each, in the order of ``docs``."""
     r = s.table(ws, "全部问题", "所有填报表的问题，按单位排列，可按单位、级别、代码筛选。", FINDING_COLUMNS,
                 FINDINGS_PRINTED)
     widths = [w for _, w in FINDING_COLUMNS]
-    for d in docs:
+    facts = []
+    for record in docs:
+        d = load(record)
+        facts.append(facts_of(d, s.config))
         unit = d.get("unit") or {}
         for x in d.get("findings", []):
             try:
@@ -304,16 +343,18 @@ def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
                                      font_size=SIZE, minimum=16))
             r += 1
     s.finish(ws, r - 1, len(FINDING_COLUMNS), FINDINGS_PRINTED)
+    return facts
 
 
-def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Skipped]) -> None:
+def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts],
+                others: list[Skipped]) -> None:
     columns = (("文件", 44), ("状态", 14), ("原因", 50))
     r = s.table(ws, "未审核文件", "无法读取、不是标准填报表、尚未就绪（下次运行时重试）或不是电子表格的文件。", columns)
     rows = []
-    for d in docs:
+    for d, fact in zip(docs, facts, strict=True):
         if d["status"] == Status.OK:
             continue
-        reason = "; ".join(x["message"] for x in d.get("findings", []) if x["severity"] == "error")
+        reason = fact.reason
         if d["status"] == Status.PENDING:
             reason = "文件可能仍在复制中（最近刚修改，或压缩包不完整），下次运行时重试"
         rows.append((d["path"], Status(d["status"]).zh, reason))
@@ -327,13 +368,14 @@ def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Sk
     s.finish(ws, r - 1, len(columns))
 
 
-def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def priority(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts]) -> None:
     note = ("按风险而不是按得分排列，供抽查时决定先看哪几份：自评总分高于计算总分、有错误、报告文字与数据矛盾、"
             "资金未用完而指标自评满分、指标值设置偏低，以及与上年比对发现的情形（指标值低于上年实际完成值、"
             "问题和建议与上年基本相同、与上年年末数不衔接、连续两年满分），各计风险分（计分方法见使用说明）。")
     r = s.table(ws, "复核优先级", note, PRIORITY_COLUMNS)
     n = 0
-    for d, found in risk.ranked(docs):
+    verdicts = {id(d): f.verdict for d, f in zip(docs, facts, strict=True)}
+    for d, found in risk.rank([(d, f.risk) for d, f in zip(docs, facts, strict=True)]):
         unit = d.get("unit") or {}
         m = d.get("metrics") or {}
         name = unit.get("name") or Path(d["path"]).name
@@ -348,7 +390,7 @@ def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
             ws.write_number(r, 3, float(found.points), s.fmt("data", "0", align="center", bold=True))
         s.text(ws, r, 1, name)
         s.number(ws, r, 2, unit.get("year"), "0")
-        verdict = _verdict_cell(s, ws, r, 4, d)
+        verdict = _verdict_cell(s, ws, r, 4, d, verdicts[id(d)])
         s.number(ws, r, 5, m.get("score.computed"), "0.00")
         s.number(ws, r, 6, m.get("score.self"), "0.00")
         s.text(ws, r, 7, why)

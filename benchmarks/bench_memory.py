@@ -1,12 +1,14 @@
 """Memory of a batch run's parent process against the number of files (README's 性能 section).
 
-    python benchmarks/bench_memory.py [--sizes 100 1000] [--repeat 2] [--jobs N] [--keep DIR]
+    python benchmarks/bench_memory.py [--sizes 100 1000] [--repeat 3] [--jobs N]
+                                      [--cases run re-run changed] [--keep DIR]
 
 For each N it generates N submissions, every second one shaped like the messy sample (whose
-document, with its findings, is about seven times a clean one's), and measures in each
-repetition:
+document, with its findings, is about seven times a clean one's), evaluates them once into an
+output folder (the first `run`), and measures in each repetition, on a copy of that folder:
 
-- run:     `xlsxperf run` over the N files into an empty folder;
+- run:     `xlsxperf run` over the N files into an empty folder (the first repetition is the
+           run that made the folder; the others run again into empty folders);
 - re-run:  `xlsxperf run` again over the unchanged inputs (the parent reads the state, plans
            and finds the summary unchanged: exactly its handling of N documents);
 - changed: one input replaced by other content, then `xlsxperf run`: one file evaluated, the
@@ -137,9 +139,14 @@ def measure(inbox: Path, out: Path, jobs: int) -> tuple[int, float]:
     return peak, wall
 
 
-def run_sizes(sizes: list[int], repeat: int, jobs: int, keep: Path | None) -> list[str]:
+def run_sizes(sizes: list[int], repeat: int, jobs: int, cases: list[str], keep: Path | None) -> list[str]:
     peaks: dict[tuple[int, str], list[int]] = {}
     walls: dict[tuple[int, str], list[float]] = {}
+
+    def note(n: int, case: str, measured: tuple[int, float]) -> None:
+        peaks.setdefault((n, case), []).append(measured[0])
+        walls.setdefault((n, case), []).append(measured[1])
+
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             inbox = (keep or Path(tmp)) / f"inbox-{n}"
@@ -149,27 +156,39 @@ def run_sizes(sizes: list[int], repeat: int, jobs: int, keep: Path | None) -> li
             original = spare / "original.xlsx"
             shutil.copy2(inbox / "0000.xlsx", original)
             changed = submission(spare, 0, variant=1)
+            prepared = Path(tmp) / f"prepared-{n}"
+            first = measure(inbox, prepared, jobs)
             for rep in range(repeat):
+                if "run" in cases:
+                    if rep:
+                        fresh = Path(tmp) / f"fresh-{n}"
+                        note(n, "run", measure(inbox, fresh, jobs))
+                        shutil.rmtree(fresh)
+                    else:
+                        note(n, "run", first)
                 out = Path(tmp) / f"out-{n}-{rep}"
-                for case in CASES:
-                    if case == "changed":
-                        shutil.copy2(changed, inbox / "0000.xlsx")
-                    peak, wall = measure(inbox, out, jobs)
-                    peaks.setdefault((n, case), []).append(peak)
-                    walls.setdefault((n, case), []).append(wall)
-                shutil.copy2(original, inbox / "0000.xlsx")
+                shutil.copytree(prepared, out, symlinks=True)
+                if "re-run" in cases:
+                    note(n, "re-run", measure(inbox, out, jobs))
+                if "changed" in cases:
+                    shutil.copy2(changed, inbox / "0000.xlsx")
+                    try:
+                        note(n, "changed", measure(inbox, out, jobs))
+                    finally:
+                        shutil.copy2(original, inbox / "0000.xlsx")
                 shutil.rmtree(out)
+            shutil.rmtree(prepared)
             print(f"  measured N = {n}", file=sys.stderr)
     lines = ["| N | case | parent peak memory (VmHWM), min | wall, min / median |", "|---|---|---|---|"]
     for n in sizes:
-        for case in CASES:
+        for case in cases:
             w = walls[(n, case)]
             lines.append(f"| {n} | {case} | {min(peaks[(n, case)]) / MB:.1f} MB | "
                          f"{min(w):.2f} s / {statistics.median(w):.2f} s |")
     if len(sizes) > 1:
         lines.append("")
         small, big = min(sizes), max(sizes)
-        for case in CASES:
+        for case in cases:
             ratio = min(peaks[(big, case)]) / min(peaks[(small, case)])
             lines.append(f"{case}: parent peak at N = {big} is {ratio:.3f} × N = {small} "
                          f"({(ratio - 1) * 100:+.1f}%)")
@@ -182,14 +201,15 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path)
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, {args.jobs} worker processes; Python {sys.version.split()[0]}; "
           f"load average {os.getloadavg()[0]:.1f} at the start; {args.repeat} repetitions")
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "xlsxperf")], env=ENV, check=True)
-    print("\n".join(run_sizes(args.sizes, args.repeat, args.jobs, args.keep)))
+    print("\n".join(run_sizes(args.sizes, args.repeat, args.jobs, args.cases, args.keep)))
 
 
 if __name__ == "__main__":

@@ -52,25 +52,21 @@ def previous_document(prev: Evaluation | None) -> dict[str, Any] | None:
             "metrics": {k: json_number(v) for k, v in prev.metrics.items()}}
 
 
-# what a file's record keeps of its metrics: the summary workbook's and the trend's figures
-RECORD_METRICS = ("score.computed", "grade.computed", "score.self", "grade.self",
-                  "execution.rate_pct.total", "income.total", "expenditure.total")
+# what a file's record keeps of its metrics: what ranks, groups and counts the files
+RECORD_METRICS = ("score.computed", "grade.computed", "score.self")
 
 
 def file_record(doc: Mapping[str, Any]) -> dict[str, Any]:
     """What a batch run keeps of a file document in memory and in its state (the document
     itself stays on disk): the document without its findings, projects and indicators, with
-    only the metrics in RECORD_METRICS, and of the previous year compared with only its path,
-    content hash, year and computed score. Pairing the years (:mod:`xlsxperf.history`), the
-    counts of :func:`summary` and the summary workbook (but for what it reads of each
-    document's findings and indicators) read nothing else."""
+    only the metrics in RECORD_METRICS, and of the previous year compared with only its path.
+    Pairing the years (:mod:`xlsxperf.history`), the counts of :func:`summary`, the trend and
+    the order of the summary workbook's rows read nothing else (the rows themselves are
+    written from the documents, read one at a time)."""
     metrics = doc.get("metrics") or {}
     previous = doc.get("previous")
     if isinstance(previous, Mapping):
-        score = (previous.get("metrics") or {}).get("score.computed")
-        previous = {"path": previous.get("path"), "sha256": previous.get("sha256"),
-                    "year": previous.get("year"),
-                    "metrics": {} if score is None else {"score.computed": score}}
+        previous = {"path": previous.get("path")}
     return {"path": doc["path"], "sha256": doc.get("sha256"), "status": doc["status"],
             "unit": doc.get("unit"), "supervisor": doc.get("supervisor"),
             "metrics": {k: metrics[k] for k in RECORD_METRICS if k in metrics},

@@ -72,7 +72,7 @@ class FileResult:
     """One input's outcome: its record and, apart from it, how it came about. Its public
     document is read from the documents folder when asked for (:attr:`doc`)."""
 
-    path: Path
+    key: str  # the input's path (as the state names it)
     source: Source
     # the file's record (render.file_record; with "output" and "duplicate_of"); the whole
     # document when it is not stored (a file pending or unreadable this time)
@@ -80,6 +80,10 @@ class FileResult:
     error: str | None = None  # why it could not be evaluated this time (RETRY, GAVE_UP)
     stored: Stored | None = None  # where its document is
     documents: Documents | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.key)
 
     @property
     def status(self) -> Status:
@@ -327,8 +331,9 @@ class _Run:
         self.stop = stop
         self.lease = lease
         self.now = time.time()
-        self.results: dict[Path, FileResult] = {}
-        self.stats: dict[Path, tuple[int, int]] = {}  # size and mtime_ns of the files to evaluate
+        # by input path (a str: a thousand Path objects weigh half a megabyte)
+        self.results: dict[str, FileResult] = {}
+        self.stats: dict[str, tuple[int, int]] = {}  # size and mtime_ns of the files to evaluate
         self.notes: list[str] = []
         self.store = Store(outdir)
         self.documents = self.store.documents
@@ -336,8 +341,8 @@ class _Run:
         self.removed_before: dict[str, Removed] = {}
         # evaluated submissions, candidates for a previous year: made when a worker first needs them
         self.known: dict[str, Known] | None = None
-        self.handed: set[Path] = set()  # inputs handed to a worker in this run
-        self.done: set[Path] = set()  # and those of them that came back
+        self.handed: set[str] = set()  # inputs handed to a worker in this run
+        self.done: set[str] = set()  # and those of them that came back
 
     # -- 2-3: prepare --------------------------------------------------------------------------
 
@@ -361,20 +366,22 @@ class _Run:
                            + "、".join(shown(p) for p in self.paths)
                            + "；共享盘是否已挂载？上次的评价汇总已保留。确实没有文件时请加 --allow-empty"
                            "（no workbook found; the previous summary is kept）")
-        todo = self._plan(found.inputs)
+        inputs = [str(p) for p in found.inputs]
+        found.inputs = []
+        todo = self._plan(inputs)
         if self.observer:
-            likely = self._likely_again(found.inputs, todo)
+            likely = self._likely_again(inputs, todo)
             self.observer.started(len(todo) + likely, sum(
                 1 for r in self.results.values() if r.source is Source.REUSED) - likely)
         self._evaluate(self._first_pass(todo))
-        self._evaluate(self._pair(found.inputs))
-        removed = self._remove_deleted(found)
+        self._evaluate(self._pair(inputs))
+        removed = self._remove_deleted(found, inputs)
         self.lease.beat(force=True)
-        return self._finish(found, removed, len(self.handed))
+        return self._finish(found, inputs, removed, len(self.handed))
 
     def _evaluate(self, tasks: list[Task]) -> None:
         """Hand ``tasks`` to the workers; stopped by a signal, keep what was finished."""
-        self.handed.update(t.path for t in tasks)
+        self.handed.update(str(t.path) for t in tasks)
         complete = run_workers(tasks, self.outdir, self.config, self.jobs, self._finished, self._tick,
                                self._stopped, self._prepare)
         if not complete:
@@ -387,7 +394,7 @@ class _Run:
     def _tick(self) -> None:
         self.lease.beat()
 
-    def _plan(self, inputs: list[Path]) -> list[Path]:
+    def _plan(self, inputs: list[str]) -> list[str]:
         """Decide for each input: reuse, pending, or evaluate (returned)."""
         todo = []
         for path in inputs:
@@ -396,13 +403,13 @@ class _Run:
                 raise Interrupted(self.stop.signum or 15, 0, len(inputs))
             self.lease.beat()
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError as e:
                 self._set(path, Source.RETRY, error_doc(
-                    path, Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
+                    Path(path), Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
                     f"cannot read the file ({e.strerror or e}); tried again next run"), str(e))
                 continue
-            old = self.state.entries.get(str(path))
+            old = self.state.entries.get(path)
             if old is not None and not self._usable(old):
                 old = None
             unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
@@ -410,29 +417,29 @@ class _Run:
                     unchanged or (old.sha256 is not None and old.sha256 == file_sha256(path))):
                 if not unchanged:  # touched, same content: same result
                     old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
-                    self.store.record(str(path), old)
+                    self.store.record(path, old)
                 self._set(path, Source.REUSED, old.doc, stored=old.stored)
             elif old is not None and old.failures >= MAX_TRIES and unchanged:
                 self._set(path, Source.REUSED, old.doc, stored=old.stored)  # gave up on it earlier: said so
             elif self.now - st.st_mtime < self.settle:
-                self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+                self._set(path, Source.PENDING, error_doc(Path(path), Status.PENDING))
             else:
                 self.stats[path] = (st.st_size, st.st_mtime_ns)
                 todo.append(path)
         return todo
 
-    def _first_pass(self, todo: list[Path]) -> list[Task]:
+    def _first_pass(self, todo: list[str]) -> list[Task]:
         """The files to evaluate, earlier years first, a year at a time (the year a file had
         last time, else a year in its path; unknown ones last): a worker reading a later year
         then finds its previous year evaluated already, and it is evaluated once."""
-        def year(path: Path) -> int:
-            old = self.state.entries.get(str(path))
+        def year(path: str) -> int:
+            old = self.state.entries.get(path)
             y = (old.doc.get("unit") or {}).get("year") if old is not None else None
             if isinstance(y, int) and not isinstance(y, bool):
                 return y
-            found = _YEAR.findall(str(path))
+            found = _YEAR.findall(path)
             return int(found[-1]) if found else 9999
-        return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
+        return [Task(Path(p), temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets
@@ -440,38 +447,38 @@ class _Run:
         if task.pairing is not None:
             return task
         if self.known is None:
-            self.known = {str(p): k for p, r in self.results.items()
+            self.known = {p: k for p, r in self.results.items()
                           if r.status is Status.OK and (k := Known.of(r.record)) is not None}
         return replace(task, known=tuple(k for key, k in self.known.items() if key != str(task.path)))
 
-    def _likely_again(self, inputs: list[Path], todo: list[Path]) -> int:
+    def _likely_again(self, inputs: list[str], todo: list[str]) -> int:
         """Files kept from an earlier run that will probably be evaluated again with another
         previous year: theirs is being evaluated again, or gone (for the progress count)."""
-        changed = {str(p) for p in todo}
-        present = {str(p) for p in inputs}
+        changed = set(todo)
+        present = set(inputs)
         return sum(1 for p, r in self.results.items() if r.source is Source.REUSED
-                   and (e := self.state.entries.get(str(p))) is not None and e.pairing.path
+                   and (e := self.state.entries.get(p)) is not None and e.pairing.path
                    and (e.pairing.path in changed or e.pairing.path not in present))
 
-    def _pair(self, inputs: list[Path]) -> list[Task]:
+    def _pair(self, inputs: list[str]) -> list[Task]:
         """The evaluated submissions whose pairing with a previous year is not the one they
         were evaluated with (see :mod:`.years`): to evaluate again. One whose previous year
         is still being copied or could not be read this time waits for the next run."""
         ok = [(p, r) for p in inputs if (r := self.results.get(p)) is not None and r.status is Status.OK]
         wanted = plan([r.record for _, r in ok])
-        waiting = {str(p) for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
+        waiting = {p for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
         tasks = []
         for path, _ in ok:
-            entry = self.state.entries.get(str(path))
+            entry = self.state.entries.get(path)
             have = entry.pairing if entry is not None else NONE
-            want = wanted.get(str(path), NONE)
+            want = wanted.get(path, NONE)
             if have == want or have.path in waiting:
                 continue
             log.info("%s: evaluated again with %s", shown(path),
                      f"last year {shown(want.path)}" if want.path else "no previous year")
             if entry is not None:  # kept from an earlier run: its stat is the entry's
                 self.stats.setdefault(path, (entry.size, entry.mtime_ns))
-            tasks.append(Task(path, temp_name("evaluation.xlsx"), want))
+            tasks.append(Task(Path(path), temp_name("evaluation.xlsx"), want))
         return tasks
 
     def _usable(self, entry: Entry) -> bool:
@@ -481,35 +488,35 @@ class _Run:
                 and entry.stored is not None and self.documents.present(entry.stored)
                 and (entry.output is None or os.path.isfile(self.outdir / entry.output)))
 
-    def _set(self, path: Path, source: Source, record: dict[str, Any], error: str | None = None,
+    def _set(self, path: str, source: Source, record: dict[str, Any], error: str | None = None,
              stored: Stored | None = None) -> None:
         result = FileResult(path, source, record, error, stored, self.documents if stored else None)
         self.results[path] = result
         if self.known is not None:
             known = Known.of(record) if result.status is Status.OK else None
             if known is not None:
-                self.known[str(path)] = known
+                self.known[path] = known
             else:
-                self.known.pop(str(path), None)
+                self.known.pop(path, None)
         if source in (Source.RETRY, Source.GAVE_UP) and error:
             log.error("%s: %s", shown(path), error)
 
     # -- 4: as each file finishes --------------------------------------------------------------
 
-    def _finished(self, path: Path, reply: Reply) -> None:
+    def _finished(self, task_path: Path, reply: Reply) -> None:
+        path = key = str(task_path)
         self.done.add(path)
         if reply.write_errno is not None:
             e = OSError(reply.write_errno, os.strerror(reply.write_errno))
             raise from_os_error(e, self.outdir) or OutdirUnwritable(
                 f"无法在输出文件夹中写出评价结果：{self.outdir}（{e.strerror}）")
-        key = str(path)
         old = self.state.entries.get(key)
         st = self.stats[path]
         if reply.error or reply.doc is None or reply.transient:
             self._failed(path, reply, old, st)
         elif reply.truncated and self.now - st[1] / 1e9 < self.truncated_window:
             self._discard(reply)
-            self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+            self._set(path, Source.PENDING, error_doc(task_path, Status.PENDING))
         else:
             # Recorded first, then the earlier evaluation removed, then the new one renamed into
             # place: killed at any point, the state never misses a file it put there (an entry
@@ -522,18 +529,18 @@ class _Run:
             stored = self.documents.put(to_json(doc))  # in place before the state names it
             record = file_record(doc)
             entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
-                          pairing=reply.pairing or NONE, stored=stored)
+                          pairing=reply.pairing or NONE, stored=stored).share(key)
             self.state.entries[key] = entry
             self.store.record(key, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
             if output and reply.output_tmp:
                 os.replace(self.outdir / reply.output_tmp, self.outdir / output)
-            self._set(path, Source.EVALUATED, record, stored=stored)
+            self._set(path, Source.EVALUATED, entry.doc, stored=stored)
         if self.observer:
             self.observer.finished(self.results[path])
 
-    def _failed(self, path: Path, reply: Reply, old: Entry | None, st: tuple[int, int]) -> None:
+    def _failed(self, path: str, reply: Reply, old: Entry | None, st: tuple[int, int]) -> None:
         self._discard(reply)
         if reply.error is None and reply.doc is not None:  # evaluated, but the file was unreadable
             reason = "; ".join(f["message"] for f in reply.doc.get("findings", [])) or "无法读取文件"
@@ -551,13 +558,14 @@ class _Run:
             en = f"could not be evaluated: {reason} (failure {tries}; tried again next run)"
         from ..render import file_record, to_json
 
-        doc = error_doc(path, Status.ERROR, zh, en)
+        doc = error_doc(Path(path), Status.ERROR, zh, en)
         if old is not None and old.output:  # describes content that has changed since; removed
             self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
         stored = self.documents.put(to_json(doc))
-        entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries, stored=stored)
-        self.state.entries[str(path)] = entry
-        self.store.record(str(path), entry)
+        entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries,
+                      stored=stored).share(path)
+        self.state.entries[path] = entry
+        self.store.record(path, entry)
         self._set(path, source, entry.doc, f"{reason}\n{reply.detail}".rstrip(), stored=stored)
 
     def _discard(self, reply: Reply) -> None:
@@ -591,11 +599,11 @@ class _Run:
 
     # -- 5: deleted inputs, the summary --------------------------------------------------------
 
-    def _remove_deleted(self, found: Discovery) -> list[Skipped]:
+    def _remove_deleted(self, found: Discovery, inputs: list[str]) -> list[Skipped]:
         """Entries of inputs under this run's paths that are gone: their evaluations move to
         已删除/, and the summary lists them for as long as they are there."""
         roots, blind = _both(self.paths), _both(found.unreadable)
-        seen = {str(p) for p in found.inputs} | {str(p) for p in self.results}
+        seen = set(inputs) | set(self.results)
 
         def under(key: str, folders: list[Path]) -> bool:
             return any(Path(key) == f or Path(key).is_relative_to(f) for f in folders)
@@ -647,13 +655,13 @@ class _Run:
             target.parent.mkdir(exist_ok=True)
             os.replace(source, target)
 
-    def _finish(self, found: Discovery, removed: list[Skipped], handed: int) -> RunResult:
+    def _finish(self, found: Discovery, inputs: list[str], removed: list[Skipped], handed: int) -> RunResult:
         """The JSON report and the summary workbook, written from the records in memory and
         the documents read one at a time (never all at once), when they changed."""
         from ..render import SCHEMA_VERSION, summary
 
         self.known = None
-        files = [self.results[p] for p in found.inputs if p in self.results]
+        files = [self.results[p] for p in inputs if p in self.results]
         records = [f.record for f in files]
         mark_duplicates(records)
         report: dict[str, Any] = {
@@ -669,10 +677,9 @@ class _Run:
             from ..report.summary import write_summary
 
             atomic_write(report_path, lambda tmp: write_report(tmp, report, files))
-            by_record = {id(f.record): f for f in files}
             others = found.others + removed
-            atomic_write(summary_path, lambda tmp: write_summary(
-                records, others, tmp, self.config, load=lambda r: by_record[id(r)].doc))
+            atomic_write(summary_path, lambda tmp: write_summary(records, others, tmp, self.config,
+                                                                 load=self._document))
             if self.documents.damaged:
                 self.notes.append(f"{len(self.documents.damaged)} 份审核记录已损坏，汇总中这些文件的问题清单为空，"
                                   "下次运行时重新审核（stored documents were damaged; evaluated again next run）")
@@ -682,6 +689,14 @@ class _Run:
         log.info("run finished: %s", report["summary"])
         return RunResult(files, found.others, removed, handed, summary_path, report_path, report["summary"],
                          self.notes)
+
+
+    def _document(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The whole document of the file this record is of (read from the documents folder)."""
+        result = self.results.get(str(record.get("path")))
+        if result is None or result.record is not record:
+            result = next(r for r in self.results.values() if r.record is record)
+        return result.doc
 
 
 def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None = None,

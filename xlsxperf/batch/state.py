@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
@@ -63,6 +64,25 @@ class Entry:
     pairing: Pairing = NONE  # the previous year it was evaluated with: part of its cache key
     stored: Stored | None = None  # where its document is (:mod:`.documents`)
 
+    def share(self, key: str) -> Entry:
+        """This entry with one copy of each string it and its record both hold, and the
+        record's few distinct values interned: a run holds the entries of every input."""
+        doc = self.doc
+        if doc.get("path") == key:
+            doc["path"] = key
+        if self.sha256 is not None and doc.get("sha256") == self.sha256:
+            doc["sha256"] = self.sha256
+        if self.output is not None and doc.get("output") == self.output:
+            doc["output"] = self.output
+        if isinstance(doc.get("status"), str):
+            doc["status"] = sys.intern(str(doc["status"]))
+        metrics = doc.get("metrics")
+        if isinstance(metrics, dict):
+            for k in ("grade.computed", "grade.self"):
+                if isinstance(metrics.get(k), str):
+                    metrics[k] = sys.intern(metrics[k])
+        return self
+
 
 @dataclass
 class Removed:
@@ -79,6 +99,7 @@ class State:
     removed: dict[str, Removed] = field(default_factory=dict)
     outputs: str = ""  # digest of the report last written
     damaged: bool = False  # the snapshot could not be used: rebuilt from nothing
+    dropped: int = 0  # entries of the snapshot that did not hold together
 
 
 def _plain(record: Entry | Removed) -> dict[str, Any]:
@@ -185,6 +206,7 @@ class Store:
 
     def load(self) -> State:
         state = self._snapshot()
+        self._warn_dropped(state)
         self._replay(state)
         self._migrate(state)
         return state
@@ -202,43 +224,40 @@ class Store:
                 except OSError as e:
                     raise from_os_error(e, self.outdir) or e from None
                 entry.doc = file_record(doc)
+                entry.share(str(doc.get("path")))
                 self.migrated = True
 
     def _snapshot(self) -> State:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            with open(self.path, "rb") as fh:
+                try:  # as save() writes it: a line at a time, never the whole text in memory
+                    return _state_of(*_lines(fh))
+                except _NotLines:
+                    pass
+                fh.seek(0)
+                raw = fh.read()  # an earlier version's, or edited by hand
         except FileNotFoundError:
             return State()
-        except UnicodeDecodeError:
-            text = ""
         except OSError as e:
             raise StateUnusable(f"状态文件无法读取：{self.path}（{e.strerror or e}）；"
                                 "请检查权限后重试（cannot read the state file）") from None
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError included
             data = None
         if not (isinstance(data, dict) and data.get("version") in READABLE_VERSIONS
                 and isinstance(data.get("inputs"), dict)):
             log.warning("%s: %s", self.path, DAMAGED)
             return State(damaged=True)
-        state = State(outputs=data["outputs"] if isinstance(data.get("outputs"), str) else "")
-        dropped = 0
-        for key, value in data["inputs"].items():
-            entry = parse_entry(value)
-            if entry is None:
-                dropped += 1
-            else:
-                state.entries[key] = entry
         removed = data.get("removed")
-        for key, value in (removed.items() if isinstance(removed, dict) else ()):
-            r = _parse_removed(value)
-            if r is not None:
-                state.removed[key] = r
-        if dropped:
+        members = [("inputs", k, v) for k, v in data["inputs"].items()]
+        members += [("removed", k, v) for k, v in (removed.items() if isinstance(removed, dict) else ())]
+        return _state_of(data, iter(members))
+
+    def _warn_dropped(self, state: State) -> None:
+        if state.dropped:
             log.warning("%s: %d damaged entries dropped; their inputs are evaluated again",
-                        self.path, dropped)
-        return state
+                        self.path, state.dropped)
 
     def _replay(self, state: State) -> None:
         try:
@@ -266,7 +285,7 @@ class Store:
                 continue
             entry = parse_entry(record["entry"])
             if entry is not None:
-                state.entries[key] = entry
+                state.entries[key] = entry.share(key)
 
     def record(self, key: str, entry: Entry | None, removed: Removed | None = None) -> None:
         """Append what became of one input to the journal (``None``: forget it; ``removed``:
@@ -300,6 +319,82 @@ class Store:
             self.documents.prune(e.stored for e in state.entries.values())
         except OSError as e:
             raise from_os_error(e, self.outdir) or e from None
+
+
+class _NotLines(Exception):
+    """The snapshot is not in the form :meth:`Store.save` writes."""
+
+
+def _interned_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {sys.intern(k): v for k, v in pairs}
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_interned_keys)  # a record's keys: one copy each
+_SECTION = re.compile(r'"(inputs|removed)": \{(\})?(,)?')
+
+
+def _lines(fh: IO[bytes]) -> tuple[dict[str, Any], Iterator[tuple[str, str, Any]]]:
+    """The header and the members (section, key, value) of a snapshot written by
+    :meth:`Store.save`, read a line at a time; _NotLines when it is not in that form (the
+    members as they are read: the caller starts again from the whole text)."""
+    first = fh.readline()
+    if not (first.startswith(b'{"version": ') and first.endswith(b",\n")):
+        raise _NotLines
+    try:
+        head = json.loads(first[:-2].decode("utf-8") + "}")
+    except ValueError:
+        raise _NotLines from None
+    if not isinstance(head, dict):
+        raise _NotLines
+
+    def members() -> Iterator[tuple[str, str, Any]]:
+        section, more, seen = None, True, set()
+        for raw in fh:
+            try:
+                line = raw.decode("utf-8").rstrip("\n")
+            except UnicodeDecodeError:
+                raise _NotLines from None
+            if section is None:
+                m = _SECTION.fullmatch(line)
+                if m is not None and more:
+                    section, more = (None if m[2] else m[1]), bool(m[3])
+                    seen.add(m[1])
+                    continue
+                if line == "}" and not more and "inputs" in seen:
+                    return
+                raise _NotLines
+            if line in ("}", "},"):
+                section, more = None, line == "},"
+                continue
+            try:
+                key, end = _DECODER.raw_decode(line)
+                value, end = _DECODER.raw_decode(line, end + 2) if line[end:end + 2] == ": " else (None, -1)
+            except ValueError:
+                raise _NotLines from None
+            if not isinstance(key, str) or end < 0 or line[end:] not in ("", ","):
+                raise _NotLines
+            yield section, key, value
+        raise _NotLines  # cut short
+
+    return head, members()
+
+
+def _state_of(head: dict[str, Any], members: Iterator[tuple[str, str, Any]]) -> State:
+    """A state from a snapshot's header and members: an entry that does not hold together is
+    dropped (and counted), so that its input is evaluated again."""
+    if head.get("version") not in READABLE_VERSIONS:
+        raise _NotLines
+    state = State(outputs=head["outputs"] if isinstance(head.get("outputs"), str) else "")
+    for section, key, value in members:
+        if section == "inputs":
+            entry = parse_entry(value)
+            if entry is None:
+                state.dropped += 1
+            else:
+                state.entries[key] = entry.share(key)
+        elif (r := _parse_removed(value)) is not None:
+            state.removed[key] = r
+    return state
 
 
 def _members(fh: IO[str], name: str, records: dict[str, Entry] | dict[str, Removed]) -> None:

@@ -18,9 +18,9 @@ Sheets, each printable on A4 landscape:
 
 Written row by row (XlsxWriter's ``constant_memory``): a batch run of a thousand files passes
 the files' records (:func:`xlsxperf.render.file_record`) and a function that reads one
-file's document; the documents are read one at a time, in rank order, for 全部问题 and for
-what 审核结论 and 复核优先级 need of their findings (:class:`Facts`), and are never all in
-memory. Every sheet is written top to bottom.
+file's document; the documents are read one at a time, in rank order, and are never all in
+memory: once for 全部问题 and for what 审核结论 and 复核优先级 need of their findings
+(:class:`Facts`), once more for the rows of 汇总. Every sheet is written top to bottom.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from ..history import year_groups
 from ..model import Severity, Status
@@ -124,7 +125,7 @@ class Facts:
     """What the summary needs of a file's findings and indicators, read with its document."""
 
     verdict: Verdict | None  # None: the file could not be evaluated
-    risk: Risk | None
+    risk: Risk | None  # (its reasons in one text: :attr:`.risk.Risk.why`)
     reason: str  # why it could not be evaluated (its errors), for 未审核文件
 
 
@@ -132,7 +133,10 @@ def facts_of(doc: Mapping[str, Any], config: Config) -> Facts:
     decision = decide_document(doc, config.review)
     reason = "" if doc["status"] == Status.OK else "; ".join(
         x["message"] for x in doc.get("findings", []) if x["severity"] == "error")
-    return Facts(decision.verdict if decision else None, risk.assess(doc), reason)
+    found = risk.assess(doc)
+    if found is not None:  # one text in memory rather than a tuple of them
+        found = Risk(found.points, (found.why,)) if found.reasons else Risk(found.points, ())
+    return Facts(decision.verdict if decision else None, found, reason)
 
 
 def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,6 +145,20 @@ def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         s = _score(d)
         return (d["status"] != Status.OK, s is None, -(s or 0), Path(d["path"]).name)
     return sorted(docs, key=key)
+
+
+class RowByRow(Worksheet):
+    """A sheet written row by row (``constant_memory``) that forgets each row's height once
+    the row is written. XlsxWriter keeps every row's height until the workbook closes, for
+    placing pictures and charts (these sheets have none): a 全部问题 of 100,000 findings
+    would hold 100,000 of them."""
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        written = self.previous_row
+        super()._write_single_row(current_row_num)
+        for sizes in (getattr(self, "row_info", None), getattr(self, "row_sizes", None)):
+            if isinstance(sizes, dict):
+                sizes.pop(written, None)
 
 
 class Summary:
@@ -189,7 +207,7 @@ class Summary:
 
 def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path,
                   config: Config | None = None,
-                  load: Callable[[dict[str, Any]], Mapping[str, Any]] | None = None) -> Path:
+                  load: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Path:
     """Write the summary of ``docs`` (and of the files listed in ``others``) to ``path``.
 
     ``docs`` are the files' documents or, with ``load``, their records
@@ -205,15 +223,14 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     s = Summary(wb, config or default_config())
     order = ranked(docs)
     groups = year_groups(order)
-    first = wb.add_worksheet(SUMMARY)
-    sheets = {name: wb.add_worksheet(name) for name in ("全部问题", "未审核文件", "复核优先级")}
     with_trend = any(len(_years(g)) > 2 for g in groups)
-    if with_trend:
-        sheets[TREND] = wb.add_worksheet(TREND)
-    sheets["文件与链接"] = wb.add_worksheet("文件与链接")
-    sheets[DISTRIBUTION] = wb.add_worksheet(DISTRIBUTION)
-    facts = findings(s, sheets["全部问题"], order, load or (lambda d: d))
-    overview(s, first, order, facts)
+    names = [SUMMARY, "全部问题", "未审核文件", "复核优先级"] + [TREND] * with_trend + ["文件与链接", DISTRIBUTION]
+    sheets = {name: wb.add_worksheet(name, worksheet_class=RowByRow if name != DISTRIBUTION else None)
+              for name in names}  # in the order they are shown; each written top to bottom below
+    first = sheets[SUMMARY]
+    load = load or (lambda d: d)
+    facts = findings(s, sheets["全部问题"], order, load)
+    overview(s, first, order, facts, load)
     unevaluated(s, sheets["未审核文件"], order, facts, others)
     priority(s, sheets["复核优先级"], order, facts)
     if with_trend:
@@ -237,7 +254,9 @@ def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any], ver
     return verdict.value
 
 
-def overview(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts]) -> None:
+def overview(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts],
+             load: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """汇总: the note from the records, each row from the file's document (``load``)."""
     years = compared(docs)
     columns, printed = overview_columns(years)
     col = {h: c for c, (h, _) in enumerate(columns)}
@@ -252,7 +271,8 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]], facts: list[Facts]
             + "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
     r = s.table(ws, TITLE, note, columns, printed)
     rank = 0
-    for d, fact in zip(docs, facts, strict=True):
+    for record, fact in zip(docs, facts, strict=True):
+        d = load(record)
         m, unit = d.get("metrics", {}), d.get("unit") or {}
         dups = d.get("duplicate_of") or []
         if d["status"] == Status.OK:
@@ -312,7 +332,7 @@ def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
 
 
 def findings(s: Summary, ws: Any, docs: list[dict[str, Any]],
-             load: Callable[[dict[str, Any]], Mapping[str, Any]]) -> list[Facts]:
+             load: Callable[[dict[str, Any]], dict[str, Any]]) -> list[Facts]:
     """全部问题, reading each file's document (``load``) in turn; what the other sheets need of
     each, in the order of ``docs``."""
     r = s.table(ws, "全部问题", "所有填报表的问题，按单位排列，可按单位、级别、代码筛选。", FINDING_COLUMNS,

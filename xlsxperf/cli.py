@@ -533,7 +533,7 @@ class _Feedback:
 
             counts = doc["counts"]
             state = f"{Status(doc['status']).zh} 错误 {counts['error']} 警告 {counts['warning']} 提示 {counts['info']}"
-        click.echo(_stamp(f"[{self.done}/{self.total}] {shown(result.path)}: {state}", sys.stderr), err=True)
+        click.echo(_stamp(f"[{self.done}/{self.total}] {shown(result.key)}: {state}", sys.stderr), err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -570,7 +570,7 @@ def dropin(paths: tuple[str, ...]) -> None:
                         truncated_window=0, lock_wait=60)
     click.echo()
     for f in result.files:
-        name = shown(f.path.name)
+        name = shown(os.path.basename(f.key))
         if f.status is Status.OK:
             c = f.record["counts"]
             click.echo(f"  已审核  {name} → {f.record['output']}（错误 {c['error']}，警告 {c['warning']}，"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import atomic_write, is_temp_name
+from ..files import is_temp_name, temp_name
 
 DOCUMENTS_FOLDER = ".xlsxperf-state.documents"
 _NAME = re.compile(r"^[0-9a-f]{64}\.json$")
@@ -66,26 +66,31 @@ class Documents:
         self.folder = outdir / DOCUMENTS_FOLDER
         self.damaged: set[str] = set()  # documents found missing or damaged as they were read
 
+    def path(self, stored: Stored) -> str:
+        """The document's file (as text: a Path would intern its name, and a thousand names
+        grow the interpreter's table of them for good)."""
+        return os.path.join(self.folder, stored.name)
+
     def put(self, text: str) -> Stored:
         """Write a document's text (unless it is there already); where it is."""
         data = text.encode("utf-8", "surrogateescape")
         stored = Stored(hashlib.sha256(data).hexdigest(), len(data))
         if not self.present(stored):
             self.folder.mkdir(exist_ok=True)
-            atomic_write(self.folder / stored.name, lambda tmp: tmp.write_bytes(data))
+            _write_new(self.path(stored), data)
         return stored
 
     def present(self, stored: Stored) -> bool:
         """The document is there, of its size (its content is checked as it is read)."""
         try:
-            return os.stat(self.folder / stored.name).st_size == stored.size
+            return os.stat(self.path(stored)).st_size == stored.size
         except OSError:
             return False
 
     def text(self, stored: Stored) -> str | None:
         """The document's text; None when it is missing or not what was written (a damaged
         file is removed, so that the next run evaluates its input again)."""
-        path = self.folder / stored.name
+        path = self.path(stored)
         try:
             with open(path, "rb") as fh:
                 data = fh.read(stored.size + 1)
@@ -99,7 +104,7 @@ class Documents:
         log.error("document %s is damaged; its input is evaluated again next run", path)
         self.damaged.add(stored.name)
         try:
-            path.unlink()
+            os.unlink(path)
         except OSError:
             pass
         return None
@@ -117,8 +122,23 @@ class Documents:
             if name in names or not (_NAME.match(name) or is_temp_name(name)):
                 continue
             try:
-                (self.folder / name).unlink()
+                os.unlink(os.path.join(self.folder, name))
                 removed += 1
             except OSError as e:
-                log.warning("could not remove %s: %s", self.folder / name, e)
+                log.warning("could not remove %s: %s", name, e)
         return removed
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place, as
+    :func:`xlsxperf.files.atomic_write` does, for a path given as text."""
+    tmp = os.path.join(os.path.dirname(path), temp_name(os.path.basename(path)))
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass  # renamed already, or a share that refuses the delete: the next run's clean-up

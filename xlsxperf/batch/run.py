@@ -248,17 +248,18 @@ def _older(path: Path, seconds: float) -> bool:
         return False
 
 
-def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",)) -> Path | None:
+def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",)) -> str | None:
     """``outdir/name`` if it is a file we wrote (inside OUTDIR once resolved, carrying our
-    mark of one of ``kinds``); None otherwise."""
+    mark of one of ``kinds``); None otherwise. (Paths as text: a Path interns its parts, and a
+    run names thousands of files.)"""
     from ..report.marker import read_mark
 
-    target = outdir / name
+    target = os.path.join(outdir, name)
     try:
-        real = target.resolve(strict=True)
-        if real.parent != outdir.resolve(strict=True) or not real.is_file():
+        real = os.path.realpath(target, strict=True)
+        if os.path.dirname(real) != os.path.realpath(outdir, strict=True) or not os.path.isfile(real):
             return None
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return None
     return target if read_mark(real) in kinds else None
 
@@ -366,8 +367,7 @@ class _Run:
                            + "、".join(shown(p) for p in self.paths)
                            + "；共享盘是否已挂载？上次的评价汇总已保留。确实没有文件时请加 --allow-empty"
                            "（no workbook found; the previous summary is kept）")
-        inputs = [str(p) for p in found.inputs]
-        found.inputs = []
+        inputs = found.inputs
         todo = self._plan(inputs)
         if self.observer:
             likely = self._likely_again(inputs, todo)
@@ -381,7 +381,7 @@ class _Run:
 
     def _evaluate(self, tasks: list[Task]) -> None:
         """Hand ``tasks`` to the workers; stopped by a signal, keep what was finished."""
-        self.handed.update(str(t.path) for t in tasks)
+        self.handed.update(t.path for t in tasks)
         complete = run_workers(tasks, self.outdir, self.config, self.jobs, self._finished, self._tick,
                                self._stopped, self._prepare)
         if not complete:
@@ -439,7 +439,7 @@ class _Run:
                 return y
             found = _YEAR.findall(path)
             return int(found[-1]) if found else 9999
-        return [Task(Path(p), temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
+        return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets
@@ -449,7 +449,7 @@ class _Run:
         if self.known is None:
             self.known = {p: k for p, r in self.results.items()
                           if r.status is Status.OK and (k := Known.of(r.record)) is not None}
-        return replace(task, known=tuple(k for key, k in self.known.items() if key != str(task.path)))
+        return replace(task, known=tuple(k for key, k in self.known.items() if key != task.path))
 
     def _likely_again(self, inputs: list[str], todo: list[str]) -> int:
         """Files kept from an earlier run that will probably be evaluated again with another
@@ -478,7 +478,7 @@ class _Run:
                      f"last year {shown(want.path)}" if want.path else "no previous year")
             if entry is not None:  # kept from an earlier run: its stat is the entry's
                 self.stats.setdefault(path, (entry.size, entry.mtime_ns))
-            tasks.append(Task(Path(path), temp_name("evaluation.xlsx"), want))
+            tasks.append(Task(path, temp_name("evaluation.xlsx"), want))
         return tasks
 
     def _usable(self, entry: Entry) -> bool:
@@ -486,7 +486,7 @@ class _Run:
         still in place."""
         return (entry.tool == __version__ and entry.config == self.digest
                 and entry.stored is not None and self.documents.present(entry.stored)
-                and (entry.output is None or os.path.isfile(self.outdir / entry.output)))
+                and (entry.output is None or os.path.isfile(os.path.join(self.outdir, entry.output))))
 
     def _set(self, path: str, source: Source, record: dict[str, Any], error: str | None = None,
              stored: Stored | None = None) -> None:
@@ -503,8 +503,8 @@ class _Run:
 
     # -- 4: as each file finishes --------------------------------------------------------------
 
-    def _finished(self, task_path: Path, reply: Reply) -> None:
-        path = key = str(task_path)
+    def _finished(self, path: str, reply: Reply) -> None:
+        key = path
         self.done.add(path)
         if reply.write_errno is not None:
             e = OSError(reply.write_errno, os.strerror(reply.write_errno))
@@ -516,7 +516,7 @@ class _Run:
             self._failed(path, reply, old, st)
         elif reply.truncated and self.now - st[1] / 1e9 < self.truncated_window:
             self._discard(reply)
-            self._set(path, Source.PENDING, error_doc(task_path, Status.PENDING))
+            self._set(path, Source.PENDING, error_doc(Path(path), Status.PENDING))
         else:
             # Recorded first, then the earlier evaluation removed, then the new one renamed into
             # place: killed at any point, the state never misses a file it put there (an entry
@@ -529,13 +529,13 @@ class _Run:
             stored = self.documents.put(to_json(doc))  # in place before the state names it
             record = file_record(doc)
             entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
-                          pairing=reply.pairing or NONE, stored=stored).share(key)
+                          pairing=reply.pairing or NONE, stored=stored).share(key, self.state.shared)
             self.state.entries[key] = entry
             self.store.record(key, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
             if output and reply.output_tmp:
-                os.replace(self.outdir / reply.output_tmp, self.outdir / output)
+                os.replace(os.path.join(self.outdir, reply.output_tmp), os.path.join(self.outdir, output))
             self._set(path, Source.EVALUATED, entry.doc, stored=stored)
         if self.observer:
             self.observer.finished(self.results[path])
@@ -563,14 +563,17 @@ class _Run:
             self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
         stored = self.documents.put(to_json(doc))
         entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries,
-                      stored=stored).share(path)
+                      stored=stored).share(path, self.state.shared)
         self.state.entries[path] = entry
         self.store.record(path, entry)
         self._set(path, source, entry.doc, f"{reason}\n{reply.detail}".rstrip(), stored=stored)
 
     def _discard(self, reply: Reply) -> None:
         if reply.output_tmp:
-            (self.outdir / reply.output_tmp).unlink(missing_ok=True)
+            try:
+                os.unlink(os.path.join(self.outdir, reply.output_tmp))
+            except FileNotFoundError:
+                pass
 
     def _name_for(self, key: str, suggestion: str | None) -> str:
         """The evaluation's file name: one no other input holds and no file we did not write
@@ -583,8 +586,7 @@ class _Run:
         for name in candidates:
             if name.lower() in taken:
                 continue
-            target = self.outdir / name
-            if os.path.lexists(target) and _own_file(self.outdir, name) is None:
+            if os.path.lexists(os.path.join(self.outdir, name)) and _own_file(self.outdir, name) is None:
                 continue  # somebody else's file: never overwritten
             return name
         raise OutdirUnwritable(f"输出文件夹中找不到可用的文件名：{wanted}")
@@ -593,7 +595,7 @@ class _Run:
         target = _own_file(self.outdir, name)
         if target is not None:
             try:
-                target.unlink()
+                os.unlink(target)
             except OSError as e:
                 log.warning("could not remove %s: %s", shown(target), e)
 

@@ -64,9 +64,11 @@ class Entry:
     pairing: Pairing = NONE  # the previous year it was evaluated with: part of its cache key
     stored: Stored | None = None  # where its document is (:mod:`.documents`)
 
-    def share(self, key: str) -> Entry:
-        """This entry with one copy of each string it and its record both hold, and the
-        record's few distinct values interned: a run holds the entries of every input."""
+    def share(self, key: str, shared: dict[Any, Any]) -> Entry:
+        """This entry with one copy of each string it and its record both hold, and of the
+        values many records hold alike (a status, a grade, a supervising department, counts
+        of findings), kept in ``shared``: a run holds the entries of every input. The record
+        is not changed afterwards but for its ``duplicate_of``."""
         doc = self.doc
         if doc.get("path") == key:
             doc["path"] = key
@@ -74,13 +76,17 @@ class Entry:
             doc["sha256"] = self.sha256
         if self.output is not None and doc.get("output") == self.output:
             doc["output"] = self.output
-        if isinstance(doc.get("status"), str):
-            doc["status"] = sys.intern(str(doc["status"]))
+        for k in ("status", "supervisor"):
+            if isinstance(doc.get(k), str):
+                doc[k] = shared.setdefault(doc[k], doc[k])
         metrics = doc.get("metrics")
         if isinstance(metrics, dict):
             for k in ("grade.computed", "grade.self"):
                 if isinstance(metrics.get(k), str):
-                    metrics[k] = sys.intern(metrics[k])
+                    metrics[k] = shared.setdefault(metrics[k], metrics[k])
+        counts = doc.get("counts")
+        if isinstance(counts, dict) and all(isinstance(v, int) for v in counts.values()):
+            doc["counts"] = shared.setdefault(("counts", *counts.items()), counts)
         return self
 
 
@@ -100,6 +106,7 @@ class State:
     outputs: str = ""  # digest of the report last written
     damaged: bool = False  # the snapshot could not be used: rebuilt from nothing
     dropped: int = 0  # entries of the snapshot that did not hold together
+    shared: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # see Entry.share
 
 
 def _plain(record: Entry | Removed) -> dict[str, Any]:
@@ -224,7 +231,7 @@ class Store:
                 except OSError as e:
                     raise from_os_error(e, self.outdir) or e from None
                 entry.doc = file_record(doc)
-                entry.share(str(doc.get("path")))
+                entry.share(str(doc.get("path")), state.shared)
                 self.migrated = True
 
     def _snapshot(self) -> State:
@@ -285,7 +292,7 @@ class Store:
                 continue
             entry = parse_entry(record["entry"])
             if entry is not None:
-                state.entries[key] = entry.share(key)
+                state.entries[key] = entry.share(key, state.shared)
 
     def record(self, key: str, entry: Entry | None, removed: Removed | None = None) -> None:
         """Append what became of one input to the journal (``None``: forget it; ``removed``:
@@ -391,7 +398,7 @@ def _state_of(head: dict[str, Any], members: Iterator[tuple[str, str, Any]]) -> 
             if entry is None:
                 state.dropped += 1
             else:
-                state.entries[key] = entry.share(key)
+                state.entries[key] = entry.share(key, state.shared)
         elif (r := _parse_removed(value)) is not None:
             state.removed[key] = r
     return state

@@ -53,7 +53,7 @@ def previous_document(prev: Evaluation | None) -> dict[str, Any] | None:
 
 
 # what a file's record keeps of its metrics: what ranks, groups and counts the files
-RECORD_METRICS = ("score.computed", "grade.computed", "score.self")
+RECORD_METRICS = ("score.computed", "grade.computed")
 
 
 def file_record(doc: Mapping[str, Any]) -> dict[str, Any]:

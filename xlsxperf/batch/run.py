@@ -53,6 +53,7 @@ SETTLE_SECONDS = 60  # a file modified more recently than this may still be bein
 TRUNCATED_WINDOW = 3600  # a broken zip this recent is taken to be still arriving
 MAX_TRIES = 3  # failures that say nothing about a file's content, before we stop retrying
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_UNKNOWN_YEAR = 9999  # a file whose year is not known before it is read: evaluated last
 
 log = logging.getLogger("xlsxperf")
 
@@ -438,18 +439,32 @@ class _Run:
             if isinstance(y, int) and not isinstance(y, bool):
                 return y
             found = _YEAR.findall(path)
-            return int(found[-1]) if found else 9999
+            return int(found[-1]) if found else _UNKNOWN_YEAR
         return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets
-        the submissions evaluated so far to find it among."""
+        the submissions evaluated so far to find it among. Of those, the ones that can be its
+        previous year: of the year it had last time and the one before (corrected, or replaced
+        by next year's report under the same name); for a new file, of the years around the
+        one in its path (a folder named for the year of submission holds the year before's
+        report); all of them when no year is known. (A file of another year than expected is
+        paired by :meth:`_pair`: evaluated again.)"""
         if task.pairing is not None:
             return task
         if self.known is None:
             self.known = {p: k for p, r in self.results.items()
                           if r.status is Status.OK and (k := Known.of(r.record)) is not None}
-        return replace(task, known=tuple(k for key, k in self.known.items() if key != task.path))
+        old = self.state.entries.get(task.path)
+        year = (old.doc.get("unit") or {}).get("year") if old is not None else None
+        if isinstance(year, int) and not isinstance(year, bool):
+            years: set[int] | None = {year - 1, year}
+        elif task.wave != _UNKNOWN_YEAR:
+            years = {task.wave - 2, task.wave - 1, task.wave}
+        else:
+            years = None
+        return replace(task, known=tuple(k for key, k in self.known.items()
+                                         if key != task.path and (years is None or k.year in years)))
 
     def _likely_again(self, inputs: list[str], todo: list[str]) -> int:
         """Files kept from an earlier run that will probably be evaluated again with another
@@ -662,7 +677,7 @@ class _Run:
         the documents read one at a time (never all at once), when they changed."""
         from ..render import SCHEMA_VERSION, summary
 
-        self.known = None
+        self.known, self.stats, self.done, self.handed = None, {}, set(), set()  # evaluating is over: room
         files = [self.results[p] for p in inputs if p in self.results]
         records = [f.record for f in files]
         mark_duplicates(records)

@@ -139,7 +139,8 @@ def order(doc: Mapping[str, Any], points: Decimal | float | None) -> tuple:
     """Where a submission stands in :func:`ranked`, assessed already at ``points`` (None: it
     could not be evaluated); only its computed score, unit name and path are read of ``doc``
     (a file's record will do)."""
-    score = _dec((doc.get("metrics") or {}).get("score.computed"))
+    score = (doc.get("metrics") or {}).get("score.computed")
+    if isinstance(score, bool) or not isinstance(score, (int, float, Decimal)):
+        score = 999  # (a float: a thousand files' sort keys stay small, in the same order)
     unit = (doc.get("unit") or {}).get("name") or ""
-    return (points is None, -(points or 0), score if score is not None else Decimal(999), unit,
-            str(doc.get("path", "")))
+    return (points is None, -(points or 0), score, unit, str(doc.get("path", "")))

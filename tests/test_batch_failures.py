@@ -31,6 +31,7 @@ from xlsxperf.batch import (
     run_batch,
     workers,
 )
+from xlsxperf.batch.state import STATE_VERSION
 from xlsxperf.cli import cli
 from xlsxperf.config import default_config
 
@@ -315,7 +316,7 @@ def test_a_damaged_state_is_rebuilt_and_said_so(tmp_path: Path, content: str) ->
     else:
         assert "状态文件损坏，已全部重新审核" in output
         assert "状态文件损坏" in (out / "xlsxperf.log").read_text(encoding="utf-8")
-    assert json.loads((out / STATE_FILE).read_text(encoding="utf-8"))["version"] == 2
+    assert json.loads((out / STATE_FILE).read_text(encoding="utf-8"))["version"] == STATE_VERSION == 3
 
 
 def test_a_folder_in_place_of_the_state_file_stops_the_run_with_one_line(tmp_path: Path) -> None:

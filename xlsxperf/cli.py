@@ -444,7 +444,6 @@ def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on
     """
     with _loading():
         from .batch import BatchError, ensure_writable
-        from .render import to_json
 
     out = Path(outdir)
     inputs = [Path(p).resolve() for p in paths]
@@ -457,13 +456,16 @@ def run(paths: tuple[str, ...], outdir: str, jobs: int | None, fmt: str, fail_on
     config = _config(config_path)
     result = _run_batch(inputs, out, config, jobs, settle=settle, lock_wait=lock_wait,
                         allow_empty=allow_empty)
-    docs = result.docs
+    records = result.records  # the documents stay on disk: a run of any size prints in little memory
     click.echo(_stamp(_final_line(result), sys.stderr if fmt == "json" else sys.stdout),
                err=fmt == "json")
     if fmt == "json":
-        click.echo(to_json(result.report))
-    sys.exit(exit_code([d["status"] for d in docs],
-                       [f["severity"] for d in docs for f in d["findings"]], fail_on))
+        with open(result.report_path, encoding="utf-8", errors="surrogateescape") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), ""):
+                click.echo(chunk, nl=False)
+        click.echo()
+    sys.exit(exit_code([r["status"] for r in records],
+                       [sev for r in records for sev, n in r["counts"].items() if n], fail_on))
 
 
 def _run_batch(inputs: list[Path], out: Path, config: Any, jobs: int | None, pause: bool = False,
@@ -507,7 +509,7 @@ def _end(message: str, code: int, pause: bool) -> NoReturn:
 def _final_line(result: RunResult) -> str:
     from .batch import Source
 
-    s = result.report["summary"]
+    s = result.totals
     return (f"{s['files']} 个文件：本次审核 {result.count(Source.EVALUATED)} 个，"
             f"沿用上次结果 {result.count(Source.REUSED)} 个，待处理 {result.count(Source.PENDING)} 个，"
             f"本次出错 {result.count(Source.RETRY, Source.GAVE_UP)} 个"
@@ -539,7 +541,7 @@ class _Feedback:
         if self.bar is not None:
             self.bar.update(1)
             return
-        doc = result.doc
+        doc = result.record
         if result.source in (Source.RETRY, Source.GAVE_UP):
             state = f"无法审核 {(result.error or '').splitlines()[0] if result.error else ''}"
             state += "（下次重试）" if result.source is Source.RETRY else "（不再重试）"
@@ -548,7 +550,7 @@ class _Feedback:
 
             counts = doc["counts"]
             state = f"{Status(doc['status']).zh} 错误 {counts['error']} 警告 {counts['warning']} 提示 {counts['info']}"
-        click.echo(_stamp(f"[{self.done}/{self.total}] {shown(result.path)}: {state}", sys.stderr), err=True)
+        click.echo(_stamp(f"[{self.done}/{self.total}] {shown(result.key)}: {state}", sys.stderr), err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -586,10 +588,10 @@ def dropin(paths: tuple[str, ...]) -> None:
                         truncated_window=0, lock_wait=60)
     click.echo()
     for f in result.files:
-        name = shown(f.path.name)
+        name = shown(os.path.basename(f.key))
         if f.status is Status.OK:
-            c = f.doc["counts"]
-            click.echo(f"  已审核  {name} → {f.doc['output']}（错误 {c['error']}，警告 {c['warning']}，"
+            c = f.record["counts"]
+            click.echo(f"  已审核  {name} → {f.record['output']}（错误 {c['error']}，警告 {c['warning']}，"
                        f"提示 {c['info']}）")
         else:
             reason = "; ".join(x["message"] for x in f.doc["findings"] if x["severity"] == "error")
@@ -599,7 +601,7 @@ def dropin(paths: tuple[str, ...]) -> None:
         click.echo(f"  未审核  {s.path}：{s.reason}")
     click.echo(f"\n评价结果已写到：{out}\n汇总：{result.summary_path}")
     _pause()
-    sys.exit(exit_code([d["status"] for d in result.docs], [], "never"))
+    sys.exit(exit_code([r["status"] for r in result.records], [], "never"))
 
 
 def _own_console() -> bool:

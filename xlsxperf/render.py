@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -51,19 +51,43 @@ def previous_document(prev: Evaluation | None) -> dict[str, Any] | None:
             "metrics": {k: json_number(v) for k, v in prev.metrics.items()}}
 
 
-def summary(docs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts over file documents: by status, and findings by severity."""
-    statuses = [d["status"] for d in docs]
-    return {
-        "files": len(docs),
-        "ok": statuses.count(Status.OK),
-        "invalid": statuses.count(Status.INVALID),
-        "failed": statuses.count(Status.ERROR),
-        "pending": statuses.count(Status.PENDING),
-        "errors": sum(d["counts"]["error"] for d in docs),
-        "warnings": sum(d["counts"]["warning"] for d in docs),
-        "infos": sum(d["counts"]["info"] for d in docs),
-    }
+# what a file's record keeps of its metrics: what ranks, groups and counts the files
+RECORD_METRICS = ("score.computed", "grade.computed")
+
+
+def file_record(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """What a batch run keeps of a file document in memory and in its state (the document
+    itself stays on disk): the document without its findings, projects and indicators, with
+    only the metrics in RECORD_METRICS, and of the previous year compared with only its path.
+    Pairing the years (:mod:`xlsxperf.history`), the counts of :func:`summary`, the trend and
+    the order of the summary workbook's rows read nothing else (the rows themselves are
+    written from the documents, read one at a time)."""
+    metrics = doc.get("metrics") or {}
+    previous = doc.get("previous")
+    if isinstance(previous, Mapping):
+        previous = {"path": previous.get("path")}
+    return {"path": doc["path"], "sha256": doc.get("sha256"), "status": doc["status"],
+            "unit": doc.get("unit"), "supervisor": doc.get("supervisor"),
+            "metrics": {k: metrics[k] for k in RECORD_METRICS if k in metrics},
+            "counts": doc["counts"], "previous": previous,
+            "previous_refused": doc.get("previous_refused"), "output": doc.get("output")}
+
+
+def summary(docs: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts over file documents (or their records): by status, and findings by severity."""
+    out = dict.fromkeys(("files", "ok", "invalid", "failed", "pending", "errors", "warnings", "infos"), 0)
+    status_keys = {Status.OK.value: "ok", Status.INVALID.value: "invalid", Status.ERROR.value: "failed",
+                   Status.PENDING.value: "pending"}
+    for d in docs:
+        out["files"] += 1
+        key = status_keys.get(d["status"])
+        if key:
+            out[key] += 1
+        counts = d["counts"]
+        out["errors"] += counts["error"]
+        out["warnings"] += counts["warning"]
+        out["infos"] += counts["info"]
+    return out
 
 
 def document(evaluations: list[Evaluation], extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -79,10 +103,54 @@ def document(evaluations: list[Evaluation], extra: dict[str, Any] | None = None)
     return doc
 
 
-def to_json(doc: dict[str, Any]) -> str:
-    import json  # not needed for text output: kept off the start-up path
+def to_json(doc: Any) -> str:
+    import json  # not needed for text output: kept off the start-up path (as below)
 
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+
+
+def _indented(text: str, depth: int) -> str:
+    """JSON text as :func:`to_json` writes it, moved ``depth`` levels in (JSON strings hold no
+    raw line breaks: every one is between two values)."""
+    return text.replace("\n", "\n" + "  " * depth)
+
+
+def with_keys(text: str, extra: Mapping[str, Any]) -> str:
+    """``text``, an object as :func:`to_json` writes it, with the keys of ``extra`` added at
+    its end: what :func:`to_json` writes for the object with those keys."""
+    import json
+
+    if not extra:
+        return text
+    body = ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {_indented(to_json(v), 1)}"
+                      for k, v in extra.items())
+    if text == "{}":
+        return "{\n" + body + "\n}"
+    if not text.endswith("\n}"):
+        raise ValueError("not a JSON object as to_json writes it")
+    return text[:-2] + ",\n" + body + "\n}"
+
+
+def json_chunks(doc: Mapping[str, Any], key: str, items: Iterable[str]) -> Iterator[str]:
+    """:func:`to_json` of ``doc`` in pieces, the list under ``key`` given as the texts of its
+    items (each as :func:`to_json` writes it; ``doc[key]`` itself is not read): a report of
+    many file documents is written one document at a time, and the text is the same."""
+    import json
+
+    yield "{"
+    first = True
+    for k, v in doc.items():
+        yield ("\n" if first else ",\n") + f"  {json.dumps(k, ensure_ascii=False)}: "
+        first = False
+        if k != key:
+            yield _indented(to_json(v), 1)
+            continue
+        empty = True
+        for text in items:
+            yield ("[\n    " if empty else ",\n    ") + _indented(text, 2)
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "}" if first else "\n}"
 
 
 # -- text --------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ that cannot do its job says so in one line (a BatchError) instead of passing for
 - :mod:`.discover` finds the submissions, and a row for everything else;
 - :mod:`.lease` keeps two runs apart, on local disks and network shares;
 - :mod:`.state` remembers verdicts, incrementally, and trusts nothing it reads back;
+- :mod:`.documents` keeps each file's JSON document on disk, so that the run's memory does
+  not grow with them;
 - :mod:`.workers` evaluates in child processes that die with the run;
 - :mod:`.years` decides which earlier file each submission is compared with (its unit's
   previous year), a part of what the state remembers;
@@ -20,6 +22,7 @@ line writes OUTDIR/xlsxperf.log).
 from __future__ import annotations
 
 from .discover import SPREADSHEETS, Discovery, Skipped, discover, shown
+from .documents import DOCUMENTS_FOLDER
 from .errors import (
     BatchError,
     DiskFull,
@@ -49,7 +52,7 @@ from .state import DELETED_FOLDER, JOURNAL_FILE, STATE_FILE
 from .workers import evaluate_to
 
 __all__ = [
-    "DELETED_FOLDER", "JOURNAL_FILE", "LOCK_FILE", "LOG_FILE", "MAX_TRIES", "REPORT_FILE",
+    "DELETED_FOLDER", "DOCUMENTS_FOLDER", "JOURNAL_FILE", "LOCK_FILE", "LOG_FILE", "MAX_TRIES", "REPORT_FILE",
     "SETTLE_SECONDS", "SPREADSHEETS", "STATE_FILE", "SUMMARY_FILE", "BatchError", "Discovery",
     "DiskFull", "FileResult", "Interrupted", "Lease", "LeaseLost", "LockBusy", "NoInputs",
     "Observer", "OutdirUnwritable", "RunResult", "Skipped", "Source", "StateUnusable", "Stop",

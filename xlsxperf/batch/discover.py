@@ -5,6 +5,9 @@ folder that cannot be opened each become one row of 未审核文件 naming the p
 files, hidden and temporary files are not submissions and are skipped without a row; so are
 our own outputs (evaluations, summaries, annotated copies), recognised by the mark they carry
 whatever folder they are in.
+
+The files found are paths as text, not Path objects: a Path keeps each part of its name
+apart, and interned, which for a thousand files is a megabyte the run does not need.
 """
 
 from __future__ import annotations
@@ -35,10 +38,10 @@ class Skipped:
 
 @dataclass
 class Discovery:
-    inputs: list[Path] = field(default_factory=list)  # workbooks to evaluate, sorted, each once
+    inputs: list[str] = field(default_factory=list)  # workbooks to evaluate (resolved), sorted, each once
     others: list[Skipped] = field(default_factory=list)
     unreadable: list[Path] = field(default_factory=list)  # folders whose files are unknown
-    own: list[Path] = field(default_factory=list)  # our own outputs found among the inputs
+    own: list[str] = field(default_factory=list)  # our own outputs found among the inputs
 
 
 def shown(path: str | os.PathLike[str]) -> str:
@@ -71,6 +74,14 @@ def _real(path: Path) -> Path | None:
         return None
 
 
+def _real_file(path: str) -> str | None:
+    """:func:`_real` of a file, as text."""
+    try:
+        return os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
 def _kind(entry: os.DirEntry[str]) -> tuple[bool, bool, bool]:
     """(folder, regular file, link), each False when it cannot be told (a looping link)."""
     answers = []
@@ -86,28 +97,28 @@ def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
     """Walk ``paths`` (files and folders, recursively; links followed, loops cut)."""
     from ..report.marker import read_mark
 
-    found: dict[Path, None] = {}
+    found: dict[str, None] = {}
     result = Discovery()
     out = _real(outdir) or outdir.absolute()
     seen: set[tuple[int, int]] = set()
 
-    def skip(path: Path, reason: str) -> None:
+    def skip(path: str | Path, reason: str) -> None:
         result.others.append(Skipped(shown(path), reason))
 
-    def consider(p: Path) -> None:
-        if not encodable(str(p)):
+    def consider(p: str) -> None:
+        if not encodable(p):
             skip(p, BAD_NAME)
             return
-        if silently_skipped(p.name):
+        if silently_skipped(os.path.basename(p)):
             return
-        if p.suffix.lower() not in SPREADSHEETS:
+        if os.path.splitext(p)[1].lower() not in SPREADSHEETS:
             skip(p, NOT_A_SPREADSHEET)
             return
-        real = _real(p)
+        real = _real_file(p)
         if real is None:
             skip(p, BAD_LINK)
             return
-        if real.suffix.lower() != ".xls" and read_mark(real) is not None:
+        if os.path.splitext(real)[1].lower() != ".xls" and read_mark(real) is not None:
             result.own.append(real)
             return
         found.setdefault(real, None)
@@ -129,11 +140,11 @@ def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
             return
         seen.add(key)
         for entry in entries:
-            p = folder / entry.name
+            p = os.path.join(folder, entry.name)
             is_dir, is_file, is_link = _kind(entry)
             if is_dir:
-                if not entry.name.startswith(".") and _real(p) != out:
-                    walk(p)
+                if not entry.name.startswith(".") and _real(Path(p)) != out:
+                    walk(Path(p))
             elif is_file:
                 consider(p)
             elif silently_skipped(entry.name):
@@ -148,7 +159,7 @@ def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
         if root.is_dir():
             walk(root)
         elif root.is_file():
-            consider(root)
+            consider(str(root))
         elif root.is_symlink():
             skip(root, BAD_LINK)
         elif root.exists():

@@ -36,9 +36,10 @@ from typing import Any, Protocol
 
 from .._version import __version__
 from ..config import Config
-from ..files import file_sha256, is_temp_name, temp_name, write_text
+from ..files import atomic_write, file_sha256, is_temp_name, temp_name
 from ..model import Status
 from .discover import Discovery, Skipped, discover, shown
+from .documents import DOCUMENTS_FOLDER, Documents, Stored
 from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os_error, os_error_in
 from .lease import LOCK_FILE, Lease
 from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
@@ -52,6 +53,7 @@ SETTLE_SECONDS = 60  # a file modified more recently than this may still be bein
 TRUNCATED_WINDOW = 3600  # a broken zip this recent is taken to be still arriving
 MAX_TRIES = 3  # failures that say nothing about a file's content, before we stop retrying
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_UNKNOWN_YEAR = 9999  # a file whose year is not known before it is read: evaluated last
 
 log = logging.getLogger("xlsxperf")
 
@@ -66,18 +68,69 @@ class Source(StrEnum):
     GAVE_UP = "gave-up"  # failed MAX_TRIES times in a row; kept until the file changes
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
-    """One input's outcome: the public document and, apart from it, how it came about."""
+    """One input's outcome: its record and, apart from it, how it came about. Its public
+    document is read from the documents folder when asked for (:attr:`doc`)."""
 
-    path: Path
+    key: str  # the input's path (as the state names it)
     source: Source
-    doc: dict[str, Any]  # the file's public JSON document (with "output")
+    # the file's record (render.file_record; with "output" and "duplicate_of"); the whole
+    # document when it is not stored (a file pending or unreadable this time)
+    record: dict[str, Any]
     error: str | None = None  # why it could not be evaluated this time (RETRY, GAVE_UP)
+    stored: Stored | None = None  # where its document is
+    documents: Documents | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.key)
 
     @property
     def status(self) -> Status:
-        return Status(self.doc["status"])
+        return Status(self.record["status"])
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        """The file's public JSON document (SPEC section 6, with "output" and, when the
+        unit's year was submitted twice, "duplicate_of"), as the JSON report carries it.
+        Read from OUTDIR while no later run has replaced it; a document found damaged
+        there is the record with empty lists (and the next run evaluates the file again)."""
+        text = self._stored_text()
+        if text is None:
+            if self.stored is None:
+                return self.record
+            doc = {**self.record, "projects": [], "indicators": [], "findings": []}
+        else:
+            doc = json.loads(text)
+        if self.record.get("duplicate_of"):
+            doc["duplicate_of"] = self.record["duplicate_of"]
+        return doc
+
+    def text(self) -> str:
+        """:attr:`doc` as the JSON report carries it (``render.to_json``), the stored text
+        itself when it can be."""
+        from ..render import to_json, with_keys
+
+        text = self._stored_text()
+        if text is None:
+            return to_json(self.doc)
+        dups = self.record.get("duplicate_of")
+        return with_keys(text, {"duplicate_of": dups}) if dups else text
+
+    def digest(self) -> str:
+        """A digest of :meth:`text`, made from what is in memory."""
+        dups = json.dumps(self.record.get("duplicate_of"), ensure_ascii=False)
+        if self.stored is not None:
+            return f"{self.stored.sha256} {dups}"
+        from ..render import to_json
+
+        return hashlib.sha256(to_json(self.record).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _stored_text(self) -> str | None:
+        if self.stored is None or self.documents is None:
+            return None
+        return self.documents.text(self.stored)
 
 
 class Observer(Protocol):
@@ -109,12 +162,23 @@ class RunResult:
     evaluated: int  # inputs handed to a worker in this run
     summary_path: Path
     report_path: Path
-    report: dict[str, Any] = field(default_factory=dict)
+    totals: dict[str, Any] = field(default_factory=dict)  # the JSON report's "summary"
     notes: list[str] = field(default_factory=list)  # things to tell the person running it
 
     @property
+    def records(self) -> list[dict[str, Any]]:
+        """Each file's record (in memory already)."""
+        return [f.record for f in self.files]
+
+    @property
     def docs(self) -> list[dict[str, Any]]:
+        """Each file's whole document, all read into memory at once (:attr:`FileResult.doc`)."""
         return [f.doc for f in self.files]
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The JSON report, read from :attr:`report_path` (every document at once)."""
+        return dict(json.loads(self.report_path.read_text(encoding="utf-8")))
 
     def count(self, *sources: Source) -> int:
         return sum(1 for f in self.files if f.source in sources)
@@ -151,7 +215,7 @@ def ensure_writable(outdir: Path) -> None:
 def clean_leftovers(outdir: Path) -> int:
     """Remove the temporary files killed runs left in ``outdir`` (we hold the lease)."""
     removed = 0
-    for folder in (outdir, outdir / DELETED_FOLDER):
+    for folder in (outdir, outdir / DELETED_FOLDER, outdir / DOCUMENTS_FOLDER):
         try:
             names = os.listdir(folder)
         except OSError:
@@ -185,17 +249,18 @@ def _older(path: Path, seconds: float) -> bool:
         return False
 
 
-def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",)) -> Path | None:
+def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",)) -> str | None:
     """``outdir/name`` if it is a file we wrote (inside OUTDIR once resolved, carrying our
-    mark of one of ``kinds``); None otherwise."""
+    mark of one of ``kinds``); None otherwise. (Paths as text: a Path interns its parts, and a
+    run names thousands of files.)"""
     from ..report.marker import read_mark
 
-    target = outdir / name
+    target = os.path.join(outdir, name)
     try:
-        real = target.resolve(strict=True)
-        if real.parent != outdir.resolve(strict=True) or not real.is_file():
+        real = os.path.realpath(target, strict=True)
+        if os.path.dirname(real) != os.path.realpath(outdir, strict=True) or not os.path.isfile(real):
             return None
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError, ValueError):
         return None
     return target if read_mark(real) in kinds else None
 
@@ -214,6 +279,26 @@ def error_doc(path: Path, status: Status, reason: str = "", reason_en: str = "")
     doc = file_document(Evaluation(sub, None, findings, status))
     doc["output"] = None
     return doc
+
+
+def outputs_digest(report: dict[str, Any], files: list[FileResult]) -> str:
+    """Changes whenever the JSON report (``report`` with ``files`` as its files) does; made
+    from what is in memory, so that a run that changes nothing reads no document."""
+    h = hashlib.sha256(json.dumps({k: v for k, v in report.items() if k != "files"}, ensure_ascii=False,
+                                  default=str).encode("utf-8", "surrogateescape"))
+    for f in files:
+        h.update(f"\n{f.digest()}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def write_report(target: Path, report: dict[str, Any], files: list[FileResult]) -> None:
+    """The JSON report to ``target``, ``report`` with ``files`` as its files, one document at
+    a time (the text is ``render.to_json`` of the whole report)."""
+    from ..render import json_chunks
+
+    with open(target, "w", encoding="utf-8", errors="surrogateescape") as fh:
+        for chunk in json_chunks(report, "files", (f.text() for f in files)):
+            fh.write(chunk)
 
 
 def mark_duplicates(docs: list[dict[str, Any]]) -> None:
@@ -248,15 +333,18 @@ class _Run:
         self.stop = stop
         self.lease = lease
         self.now = time.time()
-        self.results: dict[Path, FileResult] = {}
-        self.stats: dict[Path, os.stat_result] = {}
+        # by input path (a str: a thousand Path objects weigh half a megabyte)
+        self.results: dict[str, FileResult] = {}
+        self.stats: dict[str, tuple[int, int]] = {}  # size and mtime_ns of the files to evaluate
         self.notes: list[str] = []
         self.store = Store(outdir)
+        self.documents = self.store.documents
         self.state = State()
         self.removed_before: dict[str, Removed] = {}
-        self.known: dict[str, Known] = {}  # evaluated submissions: candidates for a previous year
-        self.handed: set[Path] = set()  # inputs handed to a worker in this run
-        self.done: set[Path] = set()  # and those of them that came back
+        # evaluated submissions, candidates for a previous year: made when a worker first needs them
+        self.known: dict[str, Known] | None = None
+        self.handed: set[str] = set()  # inputs handed to a worker in this run
+        self.done: set[str] = set()  # and those of them that came back
 
     # -- 2-3: prepare --------------------------------------------------------------------------
 
@@ -269,8 +357,8 @@ class _Run:
         self.state = self.store.load()
         if self.state.damaged:
             self.notes.append(DAMAGED)
-        if self.store.replayed or self.state.damaged:
-            self.store.save(self.state)  # the journal of a killed run folded into the snapshot
+        if self.store.replayed or self.store.migrated or self.state.damaged:
+            self.store.save(self.state)  # a killed run's journal, an earlier version's documents
         self.removed_before = dict(self.state.removed)
         found = discover(self.paths, self.outdir)
         if found.own:
@@ -280,16 +368,17 @@ class _Run:
                            + "、".join(shown(p) for p in self.paths)
                            + "；共享盘是否已挂载？上次的评价汇总已保留。确实没有文件时请加 --allow-empty"
                            "（no workbook found; the previous summary is kept）")
-        todo = self._plan(found.inputs)
+        inputs = found.inputs
+        todo = self._plan(inputs)
         if self.observer:
-            likely = self._likely_again(found.inputs, todo)
+            likely = self._likely_again(inputs, todo)
             self.observer.started(len(todo) + likely, sum(
                 1 for r in self.results.values() if r.source is Source.REUSED) - likely)
         self._evaluate(self._first_pass(todo))
-        self._evaluate(self._pair(found.inputs))
-        removed = self._remove_deleted(found)
+        self._evaluate(self._pair(inputs))
+        removed = self._remove_deleted(found, inputs)
         self.lease.beat(force=True)
-        return self._finish(found, removed, len(self.handed))
+        return self._finish(found, inputs, removed, len(self.handed))
 
     def _evaluate(self, tasks: list[Task]) -> None:
         """Hand ``tasks`` to the workers; stopped by a signal, keep what was finished."""
@@ -306,7 +395,7 @@ class _Run:
     def _tick(self) -> None:
         self.lease.beat()
 
-    def _plan(self, inputs: list[Path]) -> list[Path]:
+    def _plan(self, inputs: list[str]) -> list[str]:
         """Decide for each input: reuse, pending, or evaluate (returned)."""
         todo = []
         for path in inputs:
@@ -315,14 +404,13 @@ class _Run:
                 raise Interrupted(self.stop.signum or 15, 0, len(inputs))
             self.lease.beat()
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError as e:
                 self._set(path, Source.RETRY, error_doc(
-                    path, Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
+                    Path(path), Status.ERROR, f"无法读取文件（{e.strerror or e}），下次运行时重试",
                     f"cannot read the file ({e.strerror or e}); tried again next run"), str(e))
                 continue
-            self.stats[path] = st
-            old = self.state.entries.get(str(path))
+            old = self.state.entries.get(path)
             if old is not None and not self._usable(old):
                 old = None
             unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
@@ -330,122 +418,150 @@ class _Run:
                     unchanged or (old.sha256 is not None and old.sha256 == file_sha256(path))):
                 if not unchanged:  # touched, same content: same result
                     old.size, old.mtime_ns = st.st_size, st.st_mtime_ns
-                    self.store.record(str(path), old)
-                self._set(path, Source.REUSED, old.doc)
+                    self.store.record(path, old)
+                self._set(path, Source.REUSED, old.doc, stored=old.stored)
             elif old is not None and old.failures >= MAX_TRIES and unchanged:
-                self._set(path, Source.REUSED, old.doc)  # gave up on it earlier: said so in its doc
+                self._set(path, Source.REUSED, old.doc, stored=old.stored)  # gave up on it earlier: said so
             elif self.now - st.st_mtime < self.settle:
-                self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+                self._set(path, Source.PENDING, error_doc(Path(path), Status.PENDING))
             else:
+                self.stats[path] = (st.st_size, st.st_mtime_ns)
                 todo.append(path)
         return todo
 
-    def _first_pass(self, todo: list[Path]) -> list[Task]:
+    def _first_pass(self, todo: list[str]) -> list[Task]:
         """The files to evaluate, earlier years first, a year at a time (the year a file had
         last time, else a year in its path; unknown ones last): a worker reading a later year
         then finds its previous year evaluated already, and it is evaluated once."""
-        def year(path: Path) -> int:
-            old = self.state.entries.get(str(path))
+        def year(path: str) -> int:
+            old = self.state.entries.get(path)
             y = (old.doc.get("unit") or {}).get("year") if old is not None else None
             if isinstance(y, int) and not isinstance(y, bool):
                 return y
-            found = _YEAR.findall(str(path))
-            return int(found[-1]) if found else 9999
+            found = _YEAR.findall(path)
+            return int(found[-1]) if found else _UNKNOWN_YEAR
         return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets
-        the submissions evaluated so far to find it among."""
+        the submissions evaluated so far to find it among. Of those, the ones that can be its
+        previous year: of the year it had last time and the one before (corrected, or replaced
+        by next year's report under the same name); for a new file, of the years around the
+        one in its path (a folder named for the year of submission holds the year before's
+        report); all of them when no year is known. (A file of another year than expected is
+        paired by :meth:`_pair`: evaluated again.)"""
         if task.pairing is not None:
             return task
-        return replace(task, known=tuple(k for key, k in self.known.items() if key != str(task.path)))
+        if self.known is None:
+            self.known = {p: k for p, r in self.results.items()
+                          if r.status is Status.OK and (k := Known.of(r.record)) is not None}
+        old = self.state.entries.get(task.path)
+        year = (old.doc.get("unit") or {}).get("year") if old is not None else None
+        if isinstance(year, int) and not isinstance(year, bool):
+            years: set[int] | None = {year - 1, year}
+        elif task.wave != _UNKNOWN_YEAR:
+            years = {task.wave - 2, task.wave - 1, task.wave}
+        else:
+            years = None
+        return replace(task, known=tuple(k for key, k in self.known.items()
+                                         if key != task.path and (years is None or k.year in years)))
 
-    def _likely_again(self, inputs: list[Path], todo: list[Path]) -> int:
+    def _likely_again(self, inputs: list[str], todo: list[str]) -> int:
         """Files kept from an earlier run that will probably be evaluated again with another
         previous year: theirs is being evaluated again, or gone (for the progress count)."""
-        changed = {str(p) for p in todo}
-        present = {str(p) for p in inputs}
+        changed = set(todo)
+        present = set(inputs)
         return sum(1 for p, r in self.results.items() if r.source is Source.REUSED
-                   and (e := self.state.entries.get(str(p))) is not None and e.pairing.path
+                   and (e := self.state.entries.get(p)) is not None and e.pairing.path
                    and (e.pairing.path in changed or e.pairing.path not in present))
 
-    def _pair(self, inputs: list[Path]) -> list[Task]:
+    def _pair(self, inputs: list[str]) -> list[Task]:
         """The evaluated submissions whose pairing with a previous year is not the one they
         were evaluated with (see :mod:`.years`): to evaluate again. One whose previous year
         is still being copied or could not be read this time waits for the next run."""
         ok = [(p, r) for p in inputs if (r := self.results.get(p)) is not None and r.status is Status.OK]
-        wanted = plan([r.doc for _, r in ok])
-        waiting = {str(p) for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
+        wanted = plan([r.record for _, r in ok])
+        waiting = {p for p, r in self.results.items() if r.source in (Source.PENDING, Source.RETRY)}
         tasks = []
         for path, _ in ok:
-            entry = self.state.entries.get(str(path))
+            entry = self.state.entries.get(path)
             have = entry.pairing if entry is not None else NONE
-            want = wanted.get(str(path), NONE)
+            want = wanted.get(path, NONE)
             if have == want or have.path in waiting:
                 continue
             log.info("%s: evaluated again with %s", shown(path),
                      f"last year {shown(want.path)}" if want.path else "no previous year")
+            if entry is not None:  # kept from an earlier run: its stat is the entry's
+                self.stats.setdefault(path, (entry.size, entry.mtime_ns))
             tasks.append(Task(path, temp_name("evaluation.xlsx"), want))
         return tasks
 
     def _usable(self, entry: Entry) -> bool:
-        """An entry made by this tool and configuration whose evaluation is still in place."""
+        """An entry made by this tool and configuration whose evaluation and document are
+        still in place."""
         return (entry.tool == __version__ and entry.config == self.digest
-                and (entry.output is None or os.path.isfile(self.outdir / entry.output)))
+                and entry.stored is not None and self.documents.present(entry.stored)
+                and (entry.output is None or os.path.isfile(os.path.join(self.outdir, entry.output))))
 
-    def _set(self, path: Path, source: Source, doc: dict[str, Any], error: str | None = None) -> None:
-        result = FileResult(path, source, doc, error)
+    def _set(self, path: str, source: Source, record: dict[str, Any], error: str | None = None,
+             stored: Stored | None = None) -> None:
+        result = FileResult(path, source, record, error, stored, self.documents if stored else None)
         self.results[path] = result
-        known = Known.of(doc) if result.status is Status.OK else None
-        if known is not None:
-            self.known[str(path)] = known
-        else:
-            self.known.pop(str(path), None)
+        if self.known is not None:
+            known = Known.of(record) if result.status is Status.OK else None
+            if known is not None:
+                self.known[path] = known
+            else:
+                self.known.pop(path, None)
         if source in (Source.RETRY, Source.GAVE_UP) and error:
             log.error("%s: %s", shown(path), error)
 
     # -- 4: as each file finishes --------------------------------------------------------------
 
-    def _finished(self, path: Path, reply: Reply) -> None:
+    def _finished(self, path: str, reply: Reply) -> None:
+        key = path
         self.done.add(path)
         if reply.write_errno is not None:
             e = OSError(reply.write_errno, os.strerror(reply.write_errno))
             raise from_os_error(e, self.outdir) or OutdirUnwritable(
                 f"无法在输出文件夹中写出评价结果：{self.outdir}（{e.strerror}）")
-        key = str(path)
         old = self.state.entries.get(key)
         st = self.stats[path]
         if reply.error or reply.doc is None or reply.transient:
             self._failed(path, reply, old, st)
-        elif reply.truncated and self.now - st.st_mtime < self.truncated_window:
+        elif reply.truncated and self.now - st[1] / 1e9 < self.truncated_window:
             self._discard(reply)
-            self._set(path, Source.PENDING, error_doc(path, Status.PENDING))
+            self._set(path, Source.PENDING, error_doc(Path(path), Status.PENDING))
         else:
             # Recorded first, then the earlier evaluation removed, then the new one renamed into
             # place: killed at any point, the state never misses a file it put there (an entry
             # whose evaluation is missing is simply evaluated again).
+            from ..render import file_record, to_json
+
             doc = reply.doc
             output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
             doc["output"] = output
-            entry = Entry(doc.get("sha256"), st.st_size, st.st_mtime_ns, __version__, self.digest, output, doc,
-                          pairing=reply.pairing or NONE)
+            stored = self.documents.put(to_json(doc))  # in place before the state names it
+            record = file_record(doc)
+            entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
+                          pairing=reply.pairing or NONE, stored=stored).share(key, self.state.shared)
             self.state.entries[key] = entry
             self.store.record(key, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
             if output and reply.output_tmp:
-                os.replace(self.outdir / reply.output_tmp, self.outdir / output)
-            self._set(path, Source.EVALUATED, doc)
+                os.replace(os.path.join(self.outdir, reply.output_tmp), os.path.join(self.outdir, output))
+            self._set(path, Source.EVALUATED, entry.doc, stored=stored)
         if self.observer:
             self.observer.finished(self.results[path])
 
-    def _failed(self, path: Path, reply: Reply, old: Entry | None, st: os.stat_result) -> None:
+    def _failed(self, path: str, reply: Reply, old: Entry | None, st: tuple[int, int]) -> None:
         self._discard(reply)
         if reply.error is None and reply.doc is not None:  # evaluated, but the file was unreadable
             reason = "; ".join(f["message"] for f in reply.doc.get("findings", [])) or "无法读取文件"
         else:
             reason = reply.error or "未知错误"
-        unchanged = old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns)
+        unchanged = old is not None and (old.size, old.mtime_ns) == st
         tries = old.failures + 1 if old is not None and old.failures and unchanged else 1
         if tries >= MAX_TRIES:
             source = Source.GAVE_UP
@@ -455,17 +571,24 @@ class _Run:
             source = Source.RETRY
             zh = f"无法审核：{reason}（第 {tries} 次失败，下次运行时重试）"
             en = f"could not be evaluated: {reason} (failure {tries}; tried again next run)"
-        doc = error_doc(path, Status.ERROR, zh, en)
+        from ..render import file_record, to_json
+
+        doc = error_doc(Path(path), Status.ERROR, zh, en)
         if old is not None and old.output:  # describes content that has changed since; removed
             self._remove_own(old.output)  # before the entry forgets it, so it is never orphaned
-        entry = Entry(None, st.st_size, st.st_mtime_ns, __version__, self.digest, None, doc, tries)
-        self.state.entries[str(path)] = entry
-        self.store.record(str(path), entry)
-        self._set(path, source, doc, f"{reason}\n{reply.detail}".rstrip())
+        stored = self.documents.put(to_json(doc))
+        entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries,
+                      stored=stored).share(path, self.state.shared)
+        self.state.entries[path] = entry
+        self.store.record(path, entry)
+        self._set(path, source, entry.doc, f"{reason}\n{reply.detail}".rstrip(), stored=stored)
 
     def _discard(self, reply: Reply) -> None:
         if reply.output_tmp:
-            (self.outdir / reply.output_tmp).unlink(missing_ok=True)
+            try:
+                os.unlink(os.path.join(self.outdir, reply.output_tmp))
+            except FileNotFoundError:
+                pass
 
     def _name_for(self, key: str, suggestion: str | None) -> str:
         """The evaluation's file name: one no other input holds and no file we did not write
@@ -478,8 +601,7 @@ class _Run:
         for name in candidates:
             if name.lower() in taken:
                 continue
-            target = self.outdir / name
-            if os.path.lexists(target) and _own_file(self.outdir, name) is None:
+            if os.path.lexists(os.path.join(self.outdir, name)) and _own_file(self.outdir, name) is None:
                 continue  # somebody else's file: never overwritten
             return name
         raise OutdirUnwritable(f"输出文件夹中找不到可用的文件名：{wanted}")
@@ -488,17 +610,17 @@ class _Run:
         target = _own_file(self.outdir, name)
         if target is not None:
             try:
-                target.unlink()
+                os.unlink(target)
             except OSError as e:
                 log.warning("could not remove %s: %s", shown(target), e)
 
     # -- 5: deleted inputs, the summary --------------------------------------------------------
 
-    def _remove_deleted(self, found: Discovery) -> list[Skipped]:
+    def _remove_deleted(self, found: Discovery, inputs: list[str]) -> list[Skipped]:
         """Entries of inputs under this run's paths that are gone: their evaluations move to
         已删除/, and the summary lists them for as long as they are there."""
         roots, blind = _both(self.paths), _both(found.unreadable)
-        seen = {str(p) for p in found.inputs} | {str(p) for p in self.results}
+        seen = set(inputs) | set(self.results)
 
         def under(key: str, folders: list[Path]) -> bool:
             return any(Path(key) == f or Path(key).is_relative_to(f) for f in folders)
@@ -550,33 +672,48 @@ class _Run:
             target.parent.mkdir(exist_ok=True)
             os.replace(source, target)
 
-    def _finish(self, found: Discovery, removed: list[Skipped], handed: int) -> RunResult:
+    def _finish(self, found: Discovery, inputs: list[str], removed: list[Skipped], handed: int) -> RunResult:
+        """The JSON report and the summary workbook, written from the records in memory and
+        the documents read one at a time (never all at once), when they changed."""
         from ..render import SCHEMA_VERSION, summary
 
-        files = [self.results[p] for p in found.inputs if p in self.results]
-        docs = [f.doc for f in files]
-        mark_duplicates(docs)
-        report = {"schema_version": SCHEMA_VERSION,
+        self.known, self.stats, self.done, self.handed = None, {}, set(), set()  # evaluating is over: room
+        files = [self.results[p] for p in inputs if p in self.results]
+        records = [f.record for f in files]
+        mark_duplicates(records)
+        report: dict[str, Any] = {
+                  "schema_version": SCHEMA_VERSION,
                   "tool": {"name": "xlsxperf", "version": __version__},
-                  "files": docs, "summary": summary(docs),
+                  "files": None, "summary": summary(records),  # the files: streamed in write_report
                   "not_evaluated": [{"path": s.path, "reason": s.reason} for s in found.others],
                   "removed": [{"path": s.path, "reason": s.reason} for s in removed],
-                  "trend": trend(docs)}
-        text = json.dumps(report, ensure_ascii=False, indent=2, default=str)
-        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+                  "trend": trend(records)}
+        digest = outputs_digest(report, files)
         report_path, summary_path = self.outdir / REPORT_FILE, self.outdir / SUMMARY_FILE
         if digest != self.state.outputs or not (report_path.exists() and summary_path.exists()):
-            from ..files import atomic_write
             from ..report.summary import write_summary
 
-            write_text(report_path, text)
+            atomic_write(report_path, lambda tmp: write_report(tmp, report, files))
             others = found.others + removed
-            atomic_write(summary_path, lambda tmp: write_summary(docs, others, tmp, self.config))
+            atomic_write(summary_path, lambda tmp: write_summary(records, others, tmp, self.config,
+                                                                 load=self._document))
+            if self.documents.damaged:
+                self.notes.append(f"{len(self.documents.damaged)} 份审核记录已损坏，汇总中这些文件的问题清单为空，"
+                                  "下次运行时重新审核（stored documents were damaged; evaluated again next run）")
         if self.store.journaled or digest != self.state.outputs or self.state.removed != self.removed_before:
             self.state.outputs = digest
             self.store.save(self.state)
         log.info("run finished: %s", report["summary"])
-        return RunResult(files, found.others, removed, handed, summary_path, report_path, report, self.notes)
+        return RunResult(files, found.others, removed, handed, summary_path, report_path, report["summary"],
+                         self.notes)
+
+
+    def _document(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The whole document of the file this record is of (read from the documents folder)."""
+        result = self.results.get(str(record.get("path")))
+        if result is None or result.record is not record:
+            result = next(r for r in self.results.values() if r.record is record)
+        return result.doc
 
 
 def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None = None,

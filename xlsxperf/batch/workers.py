@@ -68,7 +68,7 @@ class Reply:
 class Task:
     """One file to evaluate, and with which previous year."""
 
-    path: Path
+    path: str  # the input, as the run names it
     tmp_name: str  # the evaluation is written under this name in OUTDIR
     pairing: Pairing | None = None  # decided by the run; None: the worker decides from ``known``
     known: tuple[Known, ...] = ()  # the submissions the run knows, when the worker decides
@@ -193,7 +193,7 @@ def _alone(task: Task, pairing: Pairing, why: str) -> Task:
 
 
 def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
-                done: Callable[[Path, Reply], None], tick: Callable[[], None] = lambda: None,
+                done: Callable[[str, Reply], None], tick: Callable[[], None] = lambda: None,
                 stop: Callable[[], bool] = lambda: False,
                 prepare: Callable[[Task], Task] = lambda task: task) -> bool:
     """Evaluate ``tasks`` in up to ``jobs`` worker processes, calling ``done`` as each finishes

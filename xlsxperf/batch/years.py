@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..history import Identity, Matcher, identity_of, match_years, year_groups
 
@@ -55,14 +55,21 @@ class Pairing:
 NONE = Pairing()
 
 
-@dataclass(frozen=True)
-class Known:
+class Known(NamedTuple):
     """An evaluated submission, as a candidate previous year: where it is, its content hash
-    and who it is. What a worker is sent to pair a new file (a few hundred bytes each)."""
+    and who it is. What a worker is sent to pair a new file: a tuple of the fields of its
+    identity (strings the run holds anyway), the :class:`Identity` made where it is compared."""
 
     path: str
     sha256: str
-    who: Identity
+    name: str | None
+    code: str | None
+    supervisor: str | None
+    year: int
+
+    @property
+    def who(self) -> Identity:
+        return Identity(self.name, self.code, self.supervisor, self.year)
 
     @classmethod
     def of(cls, doc: dict[str, Any]) -> Known | None:
@@ -70,7 +77,7 @@ class Known:
         sha = doc.get("sha256")
         if who is None or who.year is None or not isinstance(sha, str) or not sha:
             return None
-        return cls(doc["path"], sha, who)
+        return cls(doc["path"], sha, who.name, who.code, who.supervisor, who.year)
 
 
 def _label(k: Any) -> str:

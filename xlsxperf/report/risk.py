@@ -45,7 +45,7 @@ CARRY_OVER_CODES = ("Y004", "Y005")
 FULL_MARKS_TWICE_CODE = "Y003"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Risk:
     points: Decimal
     reasons: tuple[str, ...]
@@ -132,12 +132,15 @@ def ranked(docs: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], R
     """Evaluated submissions by risk, highest first (ties: lower computed score first), then
     the files that could not be evaluated."""
     pairs = [(d, assess(d)) for d in docs]
+    return sorted(pairs, key=lambda pair: order(pair[0], pair[1].points if pair[1] else None))
 
-    def key(pair: tuple[Mapping[str, Any], Risk | None]) -> tuple:
-        d, risk = pair
-        score = _dec((d.get("metrics") or {}).get("score.computed"))
-        unit = (d.get("unit") or {}).get("name") or ""
-        return (risk is None, -(risk.points if risk else 0), score if score is not None else Decimal(999),
-                unit, str(d.get("path", "")))
 
-    return sorted(pairs, key=key)
+def order(doc: Mapping[str, Any], points: Decimal | float | None) -> tuple:
+    """Where a submission stands in :func:`ranked`, assessed already at ``points`` (None: it
+    could not be evaluated); only its computed score, unit name and path are read of ``doc``
+    (a file's record will do)."""
+    score = (doc.get("metrics") or {}).get("score.computed")
+    if isinstance(score, bool) or not isinstance(score, (int, float, Decimal)):
+        score = 999  # (a float: a thousand files' sort keys stay small, in the same order)
+    unit = (doc.get("unit") or {}).get("name") or ""
+    return (points is None, -(points or 0), score, unit, str(doc.get("path", "")))

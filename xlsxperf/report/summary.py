@@ -15,23 +15,32 @@ Sheets, each printable on A4 landscape:
 - 文件与链接: each submission's file, status, duplicates and its evaluation, linked.
 - 得分分布: submissions per grade band (优 / 良 / 中 / 差 as configured), as live formulas,
   and a column chart with a whole-number axis.
+
+Written row by row (XlsxWriter's ``constant_memory``): a batch run of a thousand files passes
+the files' records (:func:`xlsxperf.render.file_record`) and a function that reads one
+file's document. The documents are read one at a time and never all held: in rank order for
+全部问题 (counting the 审核结论 and noting each file's risk points), again for the rows of
+汇总, and in order of risk for 复核优先级. Every sheet is written top to bottom.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from ..history import year_groups
 from ..model import Severity, Status
 from ..scoring import bands
 from . import cells, marker, risk
 from .findings_sheet import rule_title
-from .styles import WORKBOOK_OPTIONS, Styles, link_units, page_header, print_setup, row_height
+from .styles import Styles, link_units, page_header, print_setup, row_height, workbook_options
 from .verdict import VERDICT_FILL, decide_document
 
 if TYPE_CHECKING:
@@ -72,6 +81,12 @@ PRIORITY_COLUMNS = (("序号", 5), ("单位名称", 24), ("年度", 6), ("风险
 FILE_COLUMNS = (("单位名称", 22), ("年度", 6), ("文件", 44), ("状态", 10), ("重复提交", 22), ("评价结果", 40))
 
 
+def file_name(path: str) -> str:
+    """A path's last part, as ``Path(path).name`` (without making a Path, which interns each
+    part of the name: a summary of a thousand files would keep a thousand of them)."""
+    return os.path.basename(path)
+
+
 def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -105,7 +120,7 @@ def year_note(doc: dict[str, Any]) -> str:
     previous = doc.get("previous")
     if isinstance(previous, dict):
         year = previous.get("year")
-        name = Path(str(previous.get("path") or "")).name
+        name = file_name(str(previous.get("path") or ""))
         return f"已与上年比对：{year} 年度 {name}" if year else f"已与上年比对：{name}"
     refused = doc.get("previous_refused")
     return refused if isinstance(refused, str) else ""
@@ -115,8 +130,22 @@ def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Evaluated submissions by computed score, highest first; the rest after, by file."""
     def key(d: dict[str, Any]) -> tuple:
         s = _score(d)
-        return (d["status"] != Status.OK, s is None, -(s or 0), Path(d["path"]).name)
+        return (d["status"] != Status.OK, s is None, -(s or 0), file_name(d["path"]))
     return sorted(docs, key=key)
+
+
+class RowByRow(Worksheet):
+    """A sheet written row by row (``constant_memory``) that forgets each row's height once
+    the row is written. XlsxWriter keeps every row's height until the workbook closes, for
+    placing pictures and charts (these sheets have none): a 全部问题 of 100,000 findings
+    would hold 100,000 of them."""
+
+    def _write_single_row(self, current_row_num: int = 0) -> None:
+        written = self.previous_row
+        super()._write_single_row(current_row_num)
+        for sizes in (getattr(self, "row_info", None), getattr(self, "row_sizes", None)):
+            if isinstance(sizes, dict):
+                sizes.pop(written, None)
 
 
 class Summary:
@@ -164,28 +193,36 @@ class Summary:
 
 
 def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str | Path,
-                  config: Config | None = None) -> Path:
+                  config: Config | None = None,
+                  load: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Path:
     """Write the summary of ``docs`` (and of the files listed in ``others``) to ``path``.
 
-    ``config`` supplies the grade bands and the verdict rule (the defaults when omitted)."""
+    ``docs`` are the files' documents or, with ``load``, their records
+    (:func:`xlsxperf.render.file_record`), ``load(record)`` reading one file's document: then
+    each document is read once, in rank order, and dropped. ``config`` supplies the grade bands
+    and the verdict rule (the defaults when omitted)."""
     import xlsxwriter
 
     from ..config import default_config
 
-    wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "in_memory": True})
+    wb = xlsxwriter.Workbook(str(path), workbook_options(constant_memory=True))
     marker.mark(wb, marker.SUMMARY)
     s = Summary(wb, config or default_config())
     order = ranked(docs)
-    first = wb.add_worksheet(SUMMARY)
-    overview(s, first, order)
-    findings(s, wb.add_worksheet("全部问题"), order)
-    unevaluated(s, wb.add_worksheet("未审核文件"), order, others)
-    priority(s, wb.add_worksheet("复核优先级"), order)
-    groups = year_groups(order)
-    if any(len(_years(g)) > 2 for g in groups):
-        trend(s, wb.add_worksheet(TREND), groups)
-    files(s, wb.add_worksheet("文件与链接"), order)
-    distribution(s, wb.add_worksheet(DISTRIBUTION), order)
+    with_trend = any(len(_years(g)) > 2 for g in year_groups(order))
+    names = [SUMMARY, "全部问题", "未审核文件", "复核优先级"] + [TREND] * with_trend + ["文件与链接", DISTRIBUTION]
+    sheets = {name: wb.add_worksheet(name, worksheet_class=RowByRow if name != DISTRIBUTION else None)
+              for name in names}  # in the order they are shown; each written top to bottom below
+    first = sheets[SUMMARY]
+    load = load or (lambda d: d)
+    verdicts, points = findings(s, sheets["全部问题"], order, load)
+    overview(s, first, order, verdicts, load)
+    unevaluated(s, sheets["未审核文件"], order, others, load)
+    priority(s, sheets["复核优先级"], order, points, load)
+    if with_trend:
+        trend(s, sheets[TREND], year_groups(order))
+    files(s, sheets["文件与链接"], order)
+    distribution(s, sheets[DISTRIBUTION], order)
     for ws in wb.worksheets():
         page_header(ws, TITLE)
     first.activate()
@@ -204,13 +241,15 @@ def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> 
     return decision.verdict.value
 
 
-def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def overview(s: Summary, ws: Any, docs: list[dict[str, Any]], verdicts: Counter[str],
+             load: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """汇总: the note from the records and the count of each 审核结论, each row from the file's
+    document (``load``)."""
     years = compared(docs)
     columns, printed = overview_columns(years)
     col = {h: c for c, (h, _) in enumerate(columns)}
     statuses = [d["status"] for d in docs]
-    verdicts = [v.verdict.value for d in docs if (v := decide_document(d, s.config.review))]
-    counted = "，".join(f"{name} {verdicts.count(name)} 份" for name in ("通过", "修改后通过", "退回修改"))
+    counted = "，".join(f"{name} {verdicts[name]} 份" for name in ("通过", "修改后通过", "退回修改"))
     note = (f"生成时间 {time.strftime('%Y-%m-%d %H:%M')}；共 {len(docs)} 份，已审核 {statuses.count(Status.OK)} 份"
             f"（{counted}），无法审核 {statuses.count(Status.ERROR) + statuses.count(Status.INVALID)} 份，"
             f"待处理 {statuses.count(Status.PENDING)} 份。按计算总分排名；黄色底纹的单位为同一年度重复提交。"
@@ -219,7 +258,8 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
             + "文件和评价结果的链接见右侧各列及“文件与链接”工作表。")
     r = s.table(ws, TITLE, note, columns, printed)
     rank = 0
-    for d in docs:
+    for record in docs:
+        d = load(record)
         m, unit = d.get("metrics", {}), d.get("unit") or {}
         dups = d.get("duplicate_of") or []
         if d["status"] == Status.OK:
@@ -245,13 +285,13 @@ def overview(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
         s.number(ws, r, col["预算执行率"], m.get("execution.rate_pct.total"), '0.00"%"')
         s.number(ws, r, col["收入合计（万元）"], m.get("income.total"), "#,##0.00")
         s.number(ws, r, col["支出合计（万元）"], m.get("expenditure.total"), "#,##0.00")
-        s.text(ws, r, col["文件"], Path(d["path"]).name)
+        s.text(ws, r, col["文件"], file_name(d["path"]))
         if dups:
-            s.text(ws, r, col["重复提交"], "同单位同年度重复：" + "、".join(Path(p).name for p in dups), "text",
+            s.text(ws, r, col["重复提交"], "同单位同年度重复：" + "、".join(file_name(p) for p in dups), "text",
                    **DUPLICATE)
         else:
             ws.write_blank(r, col["重复提交"], None, s.fmt())
-        _link(s, ws, r, col["评价结果"], d)
+        _link(s, ws, r, col["评价结果"], record)  # its name: one copy, the record's, in the link
         if years:
             s.text(ws, r, col[YEAR_NOTE_COLUMN[0]], year_note(d))
         ws.set_row(r, row_height([(name, columns[col["单位名称"]][1]), (verdict, 12)], font_size=SIZE, minimum=16))
@@ -278,11 +318,21 @@ def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
         ws.write_blank(r, c, None, s.fmt())
 
 
-def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def findings(s: Summary, ws: Any, docs: list[dict[str, Any]], load: Callable[[dict[str, Any]], dict[str, Any]]
+             ) -> tuple[Counter[str], list[float | None]]:
+    """全部问题, reading each file's document (``load``) in turn; how many files have each
+    审核结论, and each file's risk points (None: not evaluated), in the order of ``docs``."""
     r = s.table(ws, "全部问题", "所有填报表的问题，按单位排列，可按单位、级别、代码筛选。", FINDING_COLUMNS,
                 FINDINGS_PRINTED)
     widths = [w for _, w in FINDING_COLUMNS]
-    for d in docs:
+    verdicts: Counter[str] = Counter()
+    points: list[float | None] = []
+    for record in docs:
+        d = load(record)
+        if (decision := decide_document(d, s.config.review)) is not None:
+            verdicts[decision.verdict.value] += 1
+        found = risk.assess(d)
+        points.append(float(found.points) if found is not None else None)
         unit = d.get("unit") or {}
         for x in d.get("findings", []):
             try:
@@ -292,7 +342,7 @@ def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
             where = "!".join(p for p in (x.get("sheet"), x.get("cell")) if p)
             texts = [unit.get("name") or "", "", sev.zh if sev else str(x["severity"]), x["code"], where,
                      x["message"], x.get("expected") or "", x.get("actual") or "", rule_title(x["code"]),
-                     Path(d["path"]).name]
+                     file_name(d["path"])]
             for c, v in enumerate(texts):
                 if c == 1:
                     s.number(ws, r, c, unit.get("year"), "0")
@@ -304,18 +354,21 @@ def findings(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
                                      font_size=SIZE, minimum=16))
             r += 1
     s.finish(ws, r - 1, len(FINDING_COLUMNS), FINDINGS_PRINTED)
+    return verdicts, points
 
 
-def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Skipped]) -> None:
+def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Skipped],
+                load: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     columns = (("文件", 44), ("状态", 14), ("原因", 50))
     r = s.table(ws, "未审核文件", "无法读取、不是标准填报表、尚未就绪（下次运行时重试）或不是电子表格的文件。", columns)
     rows = []
     for d in docs:
         if d["status"] == Status.OK:
             continue
-        reason = "; ".join(x["message"] for x in d.get("findings", []) if x["severity"] == "error")
         if d["status"] == Status.PENDING:
             reason = "文件可能仍在复制中（最近刚修改，或压缩包不完整），下次运行时重试"
+        else:
+            reason = "; ".join(x["message"] for x in load(d).get("findings", []) if x["severity"] == "error")
         rows.append((d["path"], Status(d["status"]).zh, reason))
     rows += [(str(o.path), "未审核", o.reason) for o in others]
     for path, status, reason in rows:
@@ -327,16 +380,21 @@ def unevaluated(s: Summary, ws: Any, docs: list[dict[str, Any]], others: list[Sk
     s.finish(ws, r - 1, len(columns))
 
 
-def priority(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
+def priority(s: Summary, ws: Any, docs: list[dict[str, Any]], points: list[float | None],
+             load: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """复核优先级: the files in order of their risk ``points`` (:func:`.risk.order`), each row
+    from the file's document (``load``), its reasons assessed again."""
     note = ("按风险而不是按得分排列，供抽查时决定先看哪几份：自评总分高于计算总分、有错误、报告文字与数据矛盾、"
             "资金未用完而指标自评满分、指标值设置偏低，以及与上年比对发现的情形（指标值低于上年实际完成值、"
             "问题和建议与上年基本相同、与上年年末数不衔接、连续两年满分），各计风险分（计分方法见使用说明）。")
     r = s.table(ws, "复核优先级", note, PRIORITY_COLUMNS)
     n = 0
-    for d, found in risk.ranked(docs):
+    for i in sorted(range(len(docs)), key=lambda i: risk.order(docs[i], points[i])):
+        d = load(docs[i])
+        found = risk.assess(d)
         unit = d.get("unit") or {}
         m = d.get("metrics") or {}
-        name = unit.get("name") or Path(d["path"]).name
+        name = unit.get("name") or file_name(d["path"])
         if found is None:
             ws.write_blank(r, 0, None, s.fmt("data"))
             why = "未能审核，请人工查看文件（见“未审核文件”）"
@@ -386,7 +444,7 @@ def trend(s: Summary, ws: Any, groups: list[list[dict[str, Any]]]) -> None:
     r = s.table(ws, "历年得分", note, columns)
     rows = sorted(units, key=lambda g: (str((g[-1].get("unit") or {}).get("name") or ""), g[-1]["path"]))
     for group in rows:
-        name = str((group[-1].get("unit") or {}).get("name") or Path(group[-1]["path"]).name)
+        name = str((group[-1].get("unit") or {}).get("name") or file_name(group[-1]["path"]))
         s.text(ws, r, 0, name)
         scores = {y: [v for v in _by_year(group, y, "score.computed") if _number(v) is not None] for y in years}
         for i, year in enumerate(years):
@@ -422,7 +480,7 @@ def files(s: Summary, ws: Any, docs: list[dict[str, Any]]) -> None:
     ws.set_column(5, 5, min(MAX_LINK_WIDTH, max([FILE_COLUMNS[5][1]] + links)))  # links are not wrapped
     for d in docs:
         unit = d.get("unit") or {}
-        dups = "、".join(Path(p).name for p in d.get("duplicate_of") or [])
+        dups = "、".join(file_name(p) for p in d.get("duplicate_of") or [])
         texts = (unit.get("name") or "", d["path"], Status(d["status"]).zh, dups)
         s.text(ws, r, 0, texts[0])
         s.number(ws, r, 1, unit.get("year"), "0")

@@ -494,3 +494,34 @@ def test_book_interface() -> None:
     book: Book = open_book(SEED)
     assert isinstance(book, CalamineBook)
     assert book.max_row("没有这张表") == 0 and book.cell("没有这张表", 1, 1).value is None
+
+
+def test_each_cell_of_a_column_is_parsed_for_itself(fill: Fill, clean_data: tuple,
+                                                    tmp_path: Path) -> None:
+    """A table's parses are remembered per column, but never across what tells cells apart:
+    TRUE is not 1, and 0.95 in a percent cell is 95 where a General one reads 0.95."""
+    from openpyxl import load_workbook
+
+    f, projects, indicators = _clean(clean_data)
+    base = projects[0]
+    rows = [dict(base, seq=i + 1, name=f"{base['name']}{i}") for i in range(5)]
+    rows[0]["score"], rows[1]["score"], rows[2]["score"] = True, 1, 1
+    rows[3]["score"] = "1"
+    for r in rows:
+        r["rate"] = Decimal(95)  # written as 0.95 in the template's percent cells
+    path = fill(f, rows, indicators)
+    wb = load_workbook(path)
+    ws = wb[S.PROJECT_TABLE.sheet]
+    sub = read_submission(path)
+    rate = sub.projects.columns["rate"]
+    ws[f"{rate}{sub.projects.rows[4].number}"].number_format = "General"
+    wb.save(path)
+
+    sub = read_submission(path)
+    score = [r["score"] for r in sub.projects.rows]
+    assert score[0].value is None and score[0].parse == Parse.INVALID
+    assert score[1].value == score[2].value == Decimal(1) and score[1].parse == Parse.OK
+    assert score[2].cell != score[1].cell  # a parse remembered, each value still its own cell
+    assert score[3].value == Decimal(1) and score[3].parse == Parse.NORMALIZED
+    rates = [r["rate"].value for r in sub.projects.rows]
+    assert rates[:4] == [Decimal(95)] * 4 and rates[4] == Decimal("0.95")

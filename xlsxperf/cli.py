@@ -12,7 +12,6 @@ per-user log file (:func:`log_file`).
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -229,14 +228,10 @@ def _logging_to(path: Path) -> Iterator[None]:
 def _loading() -> Iterator[None]:
     """Importing builds objects that live as long as the process and leaves no garbage: the
     cycle collector waits while the modules load, then leaves them out of its rounds."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    from .collector import collector_paused
+
+    with collector_paused(freeze=True):
         yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _where_logged() -> str:

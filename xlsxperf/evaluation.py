@@ -18,6 +18,7 @@ from pathlib import Path
 from . import rules
 from . import schema as S
 from .calc import Calc, IndicatorCalc, ProjectCalc, compute
+from .collector import collector_paused
 from .config import Config, default_config
 from .context import Context
 from .files import file_sha256
@@ -153,14 +154,15 @@ def evaluate(path: str | Path, config: Config | None = None,
     config = config or default_config()
     if isinstance(previous, (str, Path)):
         previous = evaluate(previous, config)
-    sub = read_submission(path, config.limits)
-    try:
-        ev = evaluate_submission(sub, config, previous=previous)
-    except Exception as e:  # a value no computation expected: the file still gets an answer
-        log.error("internal error while checking %s", path, exc_info=e)
-        detail = error_detail(e)
-        failed = unreadable(path, f"审核时出现内部错误（{detail}）",
-                            f"internal error while checking ({detail})")
-        ev = Evaluation(failed, None, failed.findings, Status.ERROR)
+    with collector_paused():  # a large table is many long-lived objects: see collector
+        sub = read_submission(path, config.limits)
+        try:
+            ev = evaluate_submission(sub, config, previous=previous)
+        except Exception as e:  # a value no computation expected: the file still gets an answer
+            log.error("internal error while checking %s", path, exc_info=e)
+            detail = error_detail(e)
+            failed = unreadable(path, f"审核时出现内部错误（{detail}）",
+                                f"internal error while checking ({detail})")
+            ev = Evaluation(failed, None, failed.findings, Status.ERROR)
     ev.sha256 = file_sha256(path)
     return ev

@@ -38,6 +38,7 @@ from .preflight import (
 )
 from .rules import load_all, make
 from .values import (
+    Parsed,
     measure_of_value,
     normalize_label,
     normalize_text,
@@ -183,13 +184,15 @@ class Locator:
         last = self.book.max_row(sheet)
         if last - hr > ROW_CAP.get():
             raise rows_exceeded(sheet, last - hr, ROW_CAP.get())
-        for r, raws in enumerate(self.book.rows(sheet, hr + 1, last, width), start=hr + 1):
+        # each column with the parses of its cells so far: a table repeats its words and figures
+        plan = [(key, c - 1, kinds[key].kind, kinds[key].choices, letters[key],
+                 dict[tuple[Any, ...], Parsed]()) for key, c in colmap.items()]
+        book = self.book
+        for r, raws in enumerate(book.rows(sheet, hr + 1, last, width), start=hr + 1):
             values = {}
-            for key, c in colmap.items():
-                col = kinds[key]
-                cell = Cell(sheet, f"{letters[key]}{r}")
-                values[key] = to_value(raws[c - 1], col.kind, col.choices, cell, "table",
-                                       self.book)
+            for key, i, kind, choices, letter, memo in plan:
+                values[key] = to_value(raws[i], kind, choices, Cell(sheet, f"{letter}{r}"),
+                                       "table", book, memo)
             is_total = any(normalize_label(raws[c - 1].value) in TOTAL_LABELS for c in label_cols)
             if is_total:
                 data.total = Row(r, values)
@@ -201,12 +204,27 @@ class Locator:
 
 
 def to_value(raw: RawCell, kind: S.Kind, choices: tuple[str, ...], cell: Cell, found_by: str,
-             book: Book) -> Value:
+             book: Book, memo: dict[tuple[Any, ...], Parsed] | None = None) -> Value:
+    """The :class:`Value` of ``raw``; ``memo`` keeps the parses of one column's cells, each
+    with ``kind`` and ``choices`` (keyed by the raw value's type too: ``True == 1`` and
+    ``1 == 1.0`` parse differently)."""
     if raw.formula is not None and not raw.cached:
         return Value(None, "=" + raw.formula.lstrip("="), cell, Parse.NO_VALUE, "公式没有计算结果",
                      found_by)
-    p = parse(raw.value, kind, number_format=raw.number_format, choices=choices, epoch=book.epoch)
-    return Value(p.value, raw.value, cell, p.parse, p.note, found_by)
+    value = raw.value
+    if memo is None or not isinstance(value, _MEMO_TYPES):
+        p = parse(value, kind, number_format=raw.number_format, choices=choices, epoch=book.epoch)
+    else:
+        key = (type(value), value, raw.number_format)
+        known = memo.get(key)
+        if known is None:
+            known = memo[key] = parse(value, kind, number_format=raw.number_format,
+                                      choices=choices, epoch=book.epoch)
+        p = known
+    return Value(p.value, value, cell, p.parse, p.note, found_by)
+
+
+_MEMO_TYPES = (str, int, float, type(None))  # a date's parse depends on the book's epoch only
 
 
 def resolve_indicators(data: TableData) -> None:

@@ -43,10 +43,11 @@ class Kind(StrEnum):
     @property
     def decimals(self) -> int:
         """Decimals the template shows; half a unit of the last one is a value's tolerance."""
-        return {Kind.AMOUNT: 2, Kind.PERCENT: 2, Kind.SCORE: 2}.get(self, 0)
+        return _DECIMALS.get(self, 0)
 
 
 _NUMERIC = frozenset({Kind.INTEGER, Kind.AMOUNT, Kind.PERCENT, Kind.SCORE, Kind.YEAR})
+_DECIMALS = {Kind.AMOUNT: 2, Kind.PERCENT: 2, Kind.SCORE: 2}
 
 UNIT_OF_KIND = {Kind.AMOUNT: AMOUNT_UNIT, Kind.PERCENT: "%", Kind.SCORE: "分"}
 

@@ -138,8 +138,9 @@ def unit_suspect(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：项目“公务接待经费”全年执行数填了 143500（应为 14.35 万元）。
     """
     t = ctx.config.thresholds
+    amount = S.Kind.AMOUNT
     amounts = [(decl, v, v.value) for decl, v in sub.values()
-               if decl.kind == S.Kind.AMOUNT and isinstance(v.value, Decimal)]
+               if decl.kind is amount and isinstance(v.value, Decimal)]
     nonzero = [n for _, _, n in amounts if n > 0]
     if not nonzero:
         return

@@ -21,7 +21,10 @@ ZERO = Decimal(0)
 
 def half_unit(kind: Kind) -> Decimal:
     """Half a unit of the last decimal the template shows for ``kind``; 0 for integers."""
-    return Decimal(5).scaleb(-(kind.decimals + 1)) if kind.decimals else ZERO
+    return _HALF_UNITS[kind]
+
+
+_HALF_UNITS = {k: Decimal(5).scaleb(-(k.decimals + 1)) if k.decimals else ZERO for k in Kind}
 
 
 def number(v: Value) -> Decimal | None:
@@ -43,11 +46,11 @@ def total(values: Iterable[tuple[Value, Kind]], signs: Iterable[int] | None = No
     signs = list(signs) if signs is not None else [1] * len(items)
     acc, tol, filled = ZERO, ZERO, 0
     for (v, kind), sign in zip(items, signs, strict=False):
-        n = number(v)
+        n = to_decimal(v.value)
         if n is None:
             continue
-        acc += sign * n
-        tol += half_unit(kind)
+        acc = acc + n if sign == 1 else acc + sign * n
+        tol += _HALF_UNITS[kind]
         filled += 1
     return Sum(acc, tol, filled)
 

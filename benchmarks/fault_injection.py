@@ -3,7 +3,8 @@
     python benchmarks/fault_injection.py [N] [KILLS] [SEED]     (default: 200 20 1)
 
 Generates N inputs (submissions and three broken files), then starts `xlsxperf run` KILLS
-times and kills each at a random moment in its first seconds — SIGKILL to the run's process
+times and kills each at a random moment in its first seconds (when a run finishes before its
+moment, later moments are drawn within the time it took) — SIGKILL to the run's process
 alone (its workers must notice by themselves), SIGTERM or SIGINT (what systemd, Task
 Scheduler and Ctrl-C send). Between runs, as on a shared drive in use, departments replace a
 few files with new versions and now and then one file is deleted and another arrives. Finally
@@ -93,6 +94,7 @@ def main() -> int:
 
         started = time.monotonic()
         moments, orphans, interrupted_ok = [], 0, 0
+        span = 4.0  # kill moments are drawn from [0.05 s, span]
         changed = arrived = deleted = 0
         victims: set[str] = set()
         for k in range(kills):
@@ -108,11 +110,15 @@ def main() -> int:
                     deleted += 1
                     arrived += 1
             proc = start(inbox, out)
-            moment = rng.uniform(0.05, 4.0)
+            begun = time.monotonic()
+            moment = rng.uniform(0.05, span)
             sig = rng.choice(SIGNALS)
-            time.sleep(moment)
+            while proc.poll() is None and time.monotonic() < begun + moment:
+                time.sleep(0.01)
             if proc.poll() is None:
                 os.kill(proc.pid, sig)
+            else:  # it had finished: aim the next kills within what a run takes now
+                span = max(0.3, 0.9 * (time.monotonic() - begun))
             _, stderr = proc.communicate(timeout=120)
             deadline = time.monotonic() + 5
             while (left := group_alive(proc.pid)) and time.monotonic() < deadline:

@@ -43,7 +43,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -302,24 +301,17 @@ def startup(python: str, runs: int = 30) -> list[str]:
 
 
 def reader(runs: int = 50) -> list[str]:
+    from bench_evaluation import timed
+
     from xlsxperf.calaminebook import CalamineBook
     from xlsxperf.read import read_book
     from xlsxperf.xlsxbook import OpenpyxlBook
 
-    def timed(action: Any) -> list[float]:
-        action()
-        out = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            action()
-            out.append((time.perf_counter() - start) * 1000)
-        return out
-
     rows = [
-        ("openpyxl (before)", timed(lambda: OpenpyxlBook(SEED)),
-         timed(lambda: read_book(OpenpyxlBook(SEED)))),
-        ("calamine (now)", timed(lambda: CalamineBook(SEED)),
-         timed(lambda: read_book(CalamineBook(SEED)))),
+        ("openpyxl (before)", timed(lambda: OpenpyxlBook(SEED), runs),
+         timed(lambda: read_book(OpenpyxlBook(SEED)), runs)),
+        ("calamine (now)", timed(lambda: CalamineBook(SEED), runs),
+         timed(lambda: read_book(CalamineBook(SEED)), runs)),
     ]
     lines = ["| reader | open, min / median | open and read every field and table, min / median |",
              "|---|---|---|"]

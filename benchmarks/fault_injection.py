@@ -34,22 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from batch_helpers import group_members  # noqa: E402  (the batch tests' own)
 
 SIGNALS = (signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
-
-
-def group_alive(pgid: int) -> list[int]:
-    alive = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                alive.append(int(entry))
-    return alive
 
 
 def start(inbox: Path, out: Path) -> subprocess.Popen:
@@ -121,7 +110,7 @@ def main() -> int:
                 span = max(0.3, 0.9 * (time.monotonic() - begun))
             _, stderr = proc.communicate(timeout=120)
             deadline = time.monotonic() + 5
-            while (left := group_alive(proc.pid)) and time.monotonic() < deadline:
+            while (left := group_members(proc.pid)) and time.monotonic() < deadline:
                 time.sleep(0.05)
             if left:
                 orphans += len(left)

@@ -83,3 +83,20 @@ def temp_files(folder: Path) -> list[Path]:
     from xlsxperf.files import is_temp_name
 
     return [p for p in folder.rglob("*") if is_temp_name(p.name) or ".tmp" in p.name]
+
+
+def start_slow_run(box: Path, out: Path, delay: float) -> subprocess.Popen:
+    """``xlsxperf run box -o out --jobs 2`` in a session of its own, each file's evaluation
+    held back ``delay`` seconds (so that a test can stop the run while it is working)."""
+    code = ("import sys, time\n"
+            "from xlsxperf.batch import workers\n"
+            "real = workers.evaluate_to\n"
+            "def slow(*args):\n"
+            f"    time.sleep({delay!r})\n"
+            "    return real(*args)\n"
+            "workers.evaluate_to = slow\n"
+            "from xlsxperf.cli import main\n"
+            "main(sys.argv[1:])\n")
+    return subprocess.Popen([sys.executable, "-c", code, "run", str(box), "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            start_new_session=True)

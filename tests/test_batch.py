@@ -13,6 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from batch_helpers import OLD
+from batch_helpers import age as _age
+from batch_helpers import copy as _copy
 from click.testing import CliRunner
 from conftest import CLEAN, MESSY, SEED
 from openpyxl import load_workbook
@@ -20,19 +23,6 @@ from openpyxl import load_workbook
 from xlsxperf.batch import LOCK_FILE, REPORT_FILE, STATE_FILE, SUMMARY_FILE, LockBusy, run_batch, workers
 from xlsxperf.cli import cli
 from xlsxperf.config import default_config
-
-OLD = time.time() - 7200
-
-
-def _age(path: Path, when: float = OLD) -> None:
-    os.utime(path, (when, when))
-
-
-def _copy(src: Path, dst: Path) -> Path:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dst)
-    _age(dst)
-    return dst
 
 
 def _digests(folder: Path) -> dict[str, str]:

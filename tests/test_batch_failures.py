@@ -16,7 +16,17 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import copy, group_members, names, report, temp_files, unprivileged, wait_gone, xlsxperf
+from batch_helpers import (
+    copy,
+    group_members,
+    names,
+    report,
+    start_slow_run,
+    temp_files,
+    unprivileged,
+    wait_gone,
+    xlsxperf,
+)
 from click.testing import CliRunner
 from conftest import CLEAN, MESSY, ROOT, SEED
 from openpyxl import load_workbook
@@ -220,23 +230,8 @@ def test_a_permission_error_is_not_remembered(tmp_path: Path) -> None:
 
 # -- 4. a killed run keeps its work and leaves no worker behind ------------------------------------
 
-SLOW_RUN = textwrap.dedent("""
-    import sys, time
-    from xlsxperf.batch import workers
-    real = workers.evaluate_to
-    def slow(*args):
-        time.sleep(0.4)
-        return real(*args)
-    workers.evaluate_to = slow
-    from xlsxperf.cli import main
-    main(sys.argv[1:])
-""")
-
-
 def _start_slow_run(box: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", SLOW_RUN, "run", str(box), "-o", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True)
+    return start_slow_run(box, out, 0.4)
 
 
 def _wait_for_outputs(out: Path, n: int, proc: subprocess.Popen) -> int:

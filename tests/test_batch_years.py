@@ -10,9 +10,6 @@ import copy as deep
 import json
 import os
 import signal
-import subprocess
-import sys
-import textwrap
 import time
 from collections.abc import Callable
 from decimal import Decimal as D
@@ -20,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from batch_helpers import OLD, age, copy, temp_files, wait_gone
-from conftest import CLEAN, MESSY, ROOT, SAMPLES, SEED
+from batch_helpers import OLD, age, copy, start_slow_run, temp_files, wait_gone
+from conftest import CLEAN, MESSY, SAMPLES, SEED
 from openpyxl import load_workbook
 from test_yearly import last_year
 
@@ -330,17 +327,6 @@ def test_three_years_give_the_trend_sheet(tmp_path: Path, unit: Callable[..., Pa
 
 # -- a killed run converges ------------------------------------------------------------------------
 
-SLOW_RUN = textwrap.dedent("""
-    import sys, time
-    from xlsxperf.batch import workers
-    real = workers.evaluate_to
-    def slow(*args):
-        time.sleep(0.3)
-        return real(*args)
-    workers.evaluate_to = slow
-    from xlsxperf.cli import main
-    main(sys.argv[1:])
-""")
 
 
 @pytest.mark.parametrize("after", [1, 5])
@@ -357,9 +343,7 @@ def test_a_run_killed_while_pairing_converges(tmp_path: Path, unit: Callable[...
     for i in range(4):
         unit(box / f"2021_{i}.xlsx", 2021, name=f"示例区第{i}局", code=f"90040{i}", balance_end=D("12.00"))
         age(box / f"2021_{i}.xlsx", OLD + 60)
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, "run", str(box), "-o", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True)
+    proc = start_slow_run(box, out, 0.3)
     deadline = time.monotonic() + 60
     journal = out / JOURNAL_FILE
     while time.monotonic() < deadline and proc.poll() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -38,28 +39,30 @@ def test_help_does_not_import_the_spreadsheet_libraries() -> None:
 def test_check_reads_with_calamine_and_imports_nothing_heavy() -> None:
     """One file's check: no openpyxl (nor the numpy it pulls in), no XlsxWriter, no xlrd, no
     ElementTree; the workbook is read by python-calamine and the small guarded XML pass."""
-    code = ("import sys\nfrom xlsxperf.cli import main\n"
-            f"try:\n    main(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('openpyxl', 'xlsxwriter', 'numpy', 'xlrd', 'olefile', "
-            "'xml.etree.ElementTree') if m in sys.modules]\n"
-            "print('HEAVY', heavy, 'python_calamine' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert "HEAVY [] True" in out and "乐山市市中区经济合作局" in out
+    loaded, out = _loaded_by_check("openpyxl", "xlsxwriter", "numpy", "xlrd", "olefile",
+                                   "xml.etree.ElementTree", "python_calamine")
+    assert loaded == ["python_calamine"] and "乐山市市中区经济合作局" in out
 
 
 def test_check_text_leaves_the_slow_standard_modules_unloaded() -> None:
     """One file's check, as text: the standard modules that cost milliseconds to import and
     that nothing on this path needs stay unloaded (json for JSON output, tempfile through
     importlib.resources, statistics, the year-over-year pairing)."""
+    loaded, out = _loaded_by_check("json", "tempfile", "importlib.resources", "statistics",
+                                   "xlsxperf.history")
+    assert loaded == [] and "乐山市市中区经济合作局" in out
+
+
+def _loaded_by_check(*modules: str) -> tuple[list[str], str]:
+    """Which of ``modules`` one file's `check` (text output) loads, in a fresh interpreter,
+    and what it printed."""
     code = ("import sys\nfrom xlsxperf.cli import main\n"
             f"try:\n    main(['check', {str(SEED)!r}])\nexcept SystemExit:\n    pass\n"
-            "slow = [m for m in ('json', 'tempfile', 'importlib.resources', 'statistics', "
-            "'xlsxperf.history') if m in sys.modules]\n"
-            "print('SLOW', slow)")
+            f"print('LOADED', [m for m in {list(modules)!r} if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert "SLOW []" in out and "乐山市市中区经济合作局" in out
+    printed, _, loaded = out.rpartition("LOADED ")
+    return ast.literal_eval(loaded.strip()), printed
 
 
 def test_check_json_document() -> None:

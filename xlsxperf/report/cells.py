@@ -29,6 +29,14 @@ def merged_text(ws: Any, row: int, first: int, last: int, value: str, st: Styles
     text(ws, row, first, value, st, role, **kw)
 
 
+def banner(ws: Any, st: Styles, row: int, value: str, role: str, last_col: int,
+           height: float | None = None) -> None:
+    """Text across columns 0 … ``last_col`` of one row, the row ``height`` points high if given."""
+    merged_text(ws, row, 0, last_col, value, st, role)
+    if height:
+        ws.set_row(row, height)
+
+
 def value(ws: Any, row: int, col: int, v: Any, fmt: Any) -> None:
     """A number, date or text as its own cell type; None and booleans as a blank cell."""
     if isinstance(v, bool) or v is None:

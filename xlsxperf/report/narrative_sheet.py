@@ -28,7 +28,9 @@ from ..narrative.phrases import (
     VERDICT_ZH,
     VERIFIED,
 )
-from .styles import NOTE_COLOR, link_units, looks_like_formula, print_setup, row_height
+from .cells import banner, heading
+from .cells import text as write_text
+from .styles import NOTE_COLOR, link_units, print_setup, row_height
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
@@ -57,11 +59,11 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
     places += [_place_text(x.where, x.field_label) for x in found.claims]
     ws.set_column(1, 1, min(MAX_PLACE_WIDTH, max([FIGURE_COLUMNS[1][1]] + [link_units(p) + 2 for p in places])))
     summary = summary_text(found.figures)
-    _banner(ws, st, 0, "报告核对", "title", last, 28)
-    _banner(ws, st, 1, summary, "wrapnote", last,
+    banner(ws, st, 0, "报告核对", "title", last, 28)
+    banner(ws, st, 1, summary, "wrapnote", last,
             row_height([(summary, sum(w for _, w in FIGURE_COLUMNS[:PRINTED]))]))
 
-    row = _heading(ws, st, 3, "一、数字核对", last)
+    row = heading(ws, st, 3, "一、数字核对", last)
     header = row
     for c, (h, _) in enumerate(FIGURE_COLUMNS):
         ws.write_string(row, c, h, st("header"))
@@ -71,12 +73,12 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _figure_row(ws, st, echo, row, n, f)
         row += 1
     if not found.figures:
-        _banner(ws, st, row, "文字栏目中没有找到数字（报告正文未填写时，只核对其他文字栏目）。", "text", last)
+        banner(ws, st, row, "文字栏目中没有找到数字（报告正文未填写时，只核对其他文字栏目）。", "text", last)
         row += 1
     else:
         ws.autofilter(header, 0, row - 1, len(FIGURE_COLUMNS) - 1)
 
-    row = _heading(ws, st, row + 1, "二、表述核对", last)
+    row = heading(ws, st, row + 1, "二、表述核对", last)
     for h, first, end in CLAIM_COLUMNS:
         if end > first:
             ws.merge_range(row, first, row, end, "", st("header"))
@@ -86,7 +88,7 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
         _claim_row(ws, st, echo, row, n, claim)
         row += 1
     if not found.claims:
-        _banner(ws, st, row, "文字栏目中没有“无结余”“全面实现”“全额执行”之类可以核对的表述。", "text", last)
+        banner(ws, st, row, "文字栏目中没有“无结余”“全面实现”“全额执行”之类可以核对的表述。", "text", last)
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, landscape=True, repeat=(header, header))
     ws.print_area(0, 0, row, last)
@@ -108,23 +110,6 @@ def summary_text(figures: tuple[Figure, ...]) -> str:
             "其他年度、年度中某一时点、标准和计划不比较。")
 
 
-def _banner(ws: Any, st: Styles, row: int, text: str, role: str, last: int,
-            height: float | None = None) -> None:
-    ws.merge_range(row, 0, row, last, "", st(role))
-    _text(ws, st, row, 0, text, role)
-    if height:
-        ws.set_row(row, height)
-
-
-def _heading(ws: Any, st: Styles, row: int, text: str, last: int) -> int:
-    _banner(ws, st, row, text, "heading", last, 22)
-    return row + 1
-
-
-def _text(ws: Any, st: Styles, row: int, col: int, text: str, role: str = "text", **kw: Any) -> None:
-    ws.write_string(row, col, text, st(role, quote=looks_like_formula(text), **kw))
-
-
 def _place_text(cell: Cell | None, label: str = "") -> str:
     return f"{label}（{cell}）" if label and cell else (label or (str(cell) if cell else "—"))
 
@@ -140,17 +125,17 @@ def _place(ws: Any, st: Styles, echo: Echo | None, row: int, col: int, cell: Cel
         ws.write_url(row, col, f"internal:'{sheet}'!{ref}", st("link", text_wrap=True), string=text,
                      tip="转到原表数据中的单元格")
     else:
-        _text(ws, st, row, col, text)
+        write_text(ws, row, col, text, st)
     return text
 
 
 def _figure_row(ws: Any, st: Styles, echo: Echo | None, row: int, n: int, f: Figure) -> None:
     ws.write_number(row, 0, n, st("data", "0", align="center"))
     where = _place(ws, st, echo, row, 1, f.where, f.field_label)
-    _text(ws, st, row, 2, f.clause)
-    _text(ws, st, row, 3, f.text, align="right")
-    _text(ws, st, row, 4, f.label or "—")
-    _text(ws, st, row, 5, f.data.shown if f.data else "—", align="right")
+    write_text(ws, row, 2, f.clause, st)
+    write_text(ws, row, 3, f.text, st, align="right")
+    write_text(ws, row, 4, f.label or "—", st)
+    write_text(ws, row, 5, f.data.shown if f.data else "—", st, align="right")
     data_at = _place(ws, st, echo, row, 6, f.data.cell if f.data else None,
                      "" if f.data is None or f.data.cell else "计算值")
     verdict = NOT_COMPARED_ZH if f.why else VERDICT_ZH[f.verdict]
@@ -162,8 +147,8 @@ def _figure_row(ws: Any, st: Styles, echo: Echo | None, row: int, n: int, f: Fig
         fmt = st("data", align="center", font_color=NOTE_COLOR)
     ws.write_string(row, 7, verdict, fmt)
     note = _note(f)
-    _text(ws, st, row, 8, note)
-    _text(ws, st, row, 9, f.key or "", "data", font_size=9, font_color=NOTE_COLOR)
+    write_text(ws, row, 8, note, st)
+    write_text(ws, row, 9, f.key or "", st, "data", font_size=9, font_color=NOTE_COLOR)
     widths = [w for _, w in FIGURE_COLUMNS]
     ws.set_row(row, row_height([(where, widths[1]), (f.clause, widths[2]), (f.label or "", widths[4]),
                                 (data_at, widths[6]), (note, widths[8])]))
@@ -186,10 +171,10 @@ def _note(f: Figure) -> str:
 def _claim_row(ws: Any, st: Styles, echo: Echo | None, row: int, n: int, c: Claim) -> None:
     ws.write_number(row, 0, n, st("data", "0", align="center"))
     where = _place(ws, st, echo, row, 1, c.where, c.field_label)
-    _text(ws, st, row, 2, c.clause)
-    _text(ws, st, row, 3, c.words)
+    write_text(ws, row, 2, c.clause, st)
+    write_text(ws, row, 3, c.words, st)
     ws.merge_range(row, 4, row, 5, "", st("text"))
-    _text(ws, st, row, 4, c.data)
+    write_text(ws, row, 4, c.data, st)
     data_at = _place(ws, st, echo, row, 6, c.data_cell)
     if c.holds is False:
         fmt = st("data", severity=Severity.WARNING, align="center", bold=True)

@@ -24,6 +24,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..common_indicators import reference
 from ..history import Previous, identity, unit_of_measure_key
 from ..values import round_half_up
+from .cells import banner, heading
+from .cells import text as write_text
 from .computed import metric_cells
 from .echo import cached
 from .styles import (
@@ -31,7 +33,6 @@ from .styles import (
     COUNT_FORMAT,
     PERCENT_FORMAT,
     SCORE_FORMAT,
-    looks_like_formula,
     print_setup,
     row_height,
 )
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from ..calc import IndicatorCalc
     from ..config import Config
     from ..evaluation import Evaluation
-    from ..model import Submission
     from .echo import Echo
     from .styles import Styles
 
@@ -68,21 +68,9 @@ def write(wb: Any, st: Styles, ev: Evaluation, echo: Echo | None, config: Config
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _text(ws: Any, row: int, col: int, text: str, st: Styles, role: str = "text", **kw: Any) -> None:
-    ws.write_string(row, col, text, st(role, quote=looks_like_formula(text), **kw))
-
-
-def _banner(ws: Any, st: Styles, row: int, text: str, role: str, last: int,
-            height: float | None = None) -> None:
-    ws.merge_range(row, 0, row, last, "", st(role))
-    _text(ws, row, 0, text, st, role)
-    if height:
-        ws.set_row(row, height)
-
-
 def _header(ws: Any, st: Styles, row: int, columns: tuple[tuple[str, int], ...]) -> None:
     for c, (h, _) in enumerate(columns):
-        _text(ws, row, c, h, st, "header")
+        write_text(ws, row, c, h, st, "header")
     ws.set_row(row, 30)
 
 
@@ -96,14 +84,6 @@ def _number(ws: Any, row: int, col: int, value: Any, fmt: Any, formula: str | No
         ws.write_string(row, col, value, fmt)
     else:
         ws.write_number(row, col, float(value), fmt)
-
-
-def _decimal(v: Any) -> Decimal | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return Decimal(v)
-    return v if isinstance(v, Decimal) else None
 
 
 def _shown(v: Any) -> str:
@@ -126,7 +106,7 @@ def _reference_sheet(ws: Any, st: Styles, ev: Evaluation, last: Evaluation | Non
     end = len(columns) - 1
     for c, (_, w) in enumerate(columns):
         ws.set_column(c, c, w)
-    _banner(ws, st, 0, "复核参考：共性指标", "title", end, 28)
+    banner(ws, st, 0, "复核参考：共性指标", "title", end, 28)
     note = ("按财预〔2013〕53号部门整体支出绩效评价共性指标框架，从填报数据计算，供复核时参考；"
             "不计入总分，也不作为审核问题。")
     note += (f"上年为 {last.submission.year} 年度（{Path(last.path).name}）。" if last is not None
@@ -135,7 +115,7 @@ def _reference_sheet(ws: Any, st: Styles, ev: Evaluation, last: Evaluation | Non
         note += f"参考分：{scheme.note or '按评分口径中的 [common_indicators] 档次'}。"
     else:
         note += "评分口径没有设定共性指标的评分档次，不计参考分。"
-    _banner(ws, st, 1, note, "wrapnote", end, row_height([(note, sum(w for _, w in columns))]))
+    banner(ws, st, 1, note, "wrapnote", end, row_height([(note, sum(w for _, w in columns))]))
     head = 3
     _header(ws, st, head, columns)
     cells = metric_cells()
@@ -143,8 +123,8 @@ def _reference_sheet(ws: Any, st: Styles, ev: Evaluation, last: Evaluation | Non
     for i, r in enumerate(rows):
         row = head + 1 + i
         pct = st("computed", PERCENT_FORMAT, align="right")
-        _text(ws, row, 0, r.common.label, st, "label", bold=True)
-        _text(ws, row, 1, r.common.words, st, "text", font_size=9)
+        write_text(ws, row, 0, r.common.label, st, "label", bold=True)
+        write_text(ws, row, 1, r.common.words, st, "text", font_size=9)
         here, there = xl_rowcol_to_cell(row, 2), xl_rowcol_to_cell(row, 3)
         _number(ws, row, 2, cached(r.value, "%"), pct, cells[r.common.metric])
         _number(ws, row, 3, cached(r.last, "%"), st("data", PERCENT_FORMAT, align="right"))
@@ -153,7 +133,7 @@ def _reference_sheet(ws: Any, st: Styles, ev: Evaluation, last: Evaluation | Non
                 st("data", POINTS_FORMAT, align="right"),
                 f"ROUND(({here}-{there})*100,2)")
         words = r.band.describe() if r.band is not None else "未设定"
-        _text(ws, row, 5, words, st, "text", font_size=9)
+        write_text(ws, row, 5, words, st, "text", font_size=9)
         for col, score, ref in ((6, r.score, here), (7, r.last_score, there)):
             formula = r.band.formula(f"ROUND({ref}*100,2)") if r.band is not None else None
             _number(ws, row, col, float(score) if score is not None else None,
@@ -205,10 +185,6 @@ INDICATOR_COLUMNS = (("三级指标", 30), ("性质", 6), ("度量单位", 9), (
                      ("说明", 34))
 
 
-def _field_value(sub: Submission, name: str) -> Decimal | None:
-    return _decimal(sub.get(name))
-
-
 def _comparison_sheet(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo | None
                       ) -> None:
     sub = ev.submission
@@ -216,29 +192,22 @@ def _comparison_sheet(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo:
     for c, w in enumerate(COMPARISON_WIDTHS):
         ws.set_column(c, c, w)
     unit = sub.unit_name or "（未填单位名称）"
-    _banner(ws, st, 0, f"上年对比：{unit} {sub.year} 年度与 {prev.year} 年度", "title", end, 28)
+    banner(ws, st, 0, f"上年对比：{unit} {sub.year} 年度与 {prev.year} 年度", "title", end, 28)
     me, then = identity(sub), identity(prev.submission)
     by = "单位编码" if me.code_key and me.code_key == then.code_key else "单位名称"
     note = (f"上年填报表：{prev.file_name}（按{by}确认为同一单位）。本年数为引用本表数据的公式，"
             "上年数取自上年填报表；变化 = 本年 − 上年，比率的变化以百分点计。")
-    _banner(ws, st, 1, note, "wrapnote", end, row_height([(note, 150)]))
+    banner(ws, st, 1, note, "wrapnote", end, row_height([(note, 150)]))
     row = _figures(ws, st, ev, prev, echo, 3)
     _indicators(ws, st, ev, prev, echo, row + 1)
     ws.freeze_panes(2, 1)
     print_setup(ws, landscape=True, repeat=(0, 1))
 
 
-def _heading(ws: Any, st: Styles, row: int, text: str, last: int) -> int:
-    ws.merge_range(row, 0, row, last, "", st("heading"))
-    ws.write_string(row, 0, text, st("heading"))
-    ws.set_row(row, 22)
-    return row + 1
-
-
 def _figures(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo | None,
              row: int) -> int:
     sub, cells = ev.submission, metric_cells()
-    row = _heading(ws, st, row, "一、主要数据", len(INDICATOR_COLUMNS) - 1)
+    row = heading(ws, st, row, "一、主要数据", len(INDICATOR_COLUMNS) - 1)
     _header(ws, st, row, FIGURE_COLUMNS)
     row += 1
     for f in FIGURES:
@@ -248,11 +217,11 @@ def _figures(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo | N
             ref: str | None = cells[f.metric]
         else:
             assert f.now is not None and f.then is not None
-            now, then = _field_value(sub, f.now), _field_value(prev.submission, f.then)
+            now, then = sub.number(f.now), prev.submission.number(f.then)
             ref = echo.field_ref(f.now) if echo is not None else None
         fmt = FORMATS.get(f.unit)
-        _text(ws, row, 0, f.label, st, "label")
-        _text(ws, row, 1, f.unit or DASH, st, "data", align="center")
+        write_text(ws, row, 0, f.label, st, "label")
+        write_text(ws, row, 1, f.unit or DASH, st, "data", align="center")
         here, there = xl_rowcol_to_cell(row, 2), xl_rowcol_to_cell(row, 3)
         _number(ws, row, 2, cached(now, f.unit), st("computed", fmt, align="right"), ref)
         _number(ws, row, 3, cached(then, f.unit), st("data", fmt, align="right"))
@@ -305,7 +274,7 @@ def _remark(now: IndicatorCalc | None, last: IndicatorCalc | None, flagged: set[
 def _indicators(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo | None,
                 row: int) -> None:
     assert ev.calc is not None
-    row = _heading(ws, st, row, "二、绩效指标（按三级指标名称配对）", len(INDICATOR_COLUMNS) - 1)
+    row = heading(ws, st, row, "二、绩效指标（按三级指标名称配对）", len(INDICATOR_COLUMNS) - 1)
     _header(ws, st, row, INDICATOR_COLUMNS)
     row += 1
     pairs = prev.indicator_pairs(ev.calc.indicators)
@@ -318,14 +287,14 @@ def _indicators(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo 
     for now, last in lines:
         either = now or last
         assert either is not None
-        _text(ws, row, 0, either.name or f"第 {either.row.number} 行指标", st, "label")
-        _text(ws, row, 1, either.nature or DASH, st, "data", align="center")
-        _text(ws, row, 2, either.row.text("unit") or DASH, st, "data", align="center")
+        write_text(ws, row, 0, either.name or f"第 {either.row.number} 行指标", st, "label")
+        write_text(ws, row, 1, either.nature or DASH, st, "data", align="center")
+        write_text(ws, row, 2, either.row.text("unit") or DASH, st, "data", align="center")
         cfmt, dfmt = st("computed", "General", align="right"), st("data", "General", align="right")
         for col, ind, key, fmt in ((3, now, "target", cfmt), (4, now, "actual", cfmt),
                                    (5, last, "target", dfmt), (6, last, "actual", dfmt)):
             if ind is None:
-                _text(ws, row, col, DASH, st, "data", align="right")
+                write_text(ws, row, col, DASH, st, "data", align="right")
                 continue
             value = ind.row.measure(key)
             ref = echo.ref(ind.row[key].cell) if echo is not None and ind is now else None
@@ -339,12 +308,12 @@ def _indicators(ws: Any, st: Styles, ev: Evaluation, prev: Previous, echo: Echo 
             ws.write_formula(row, 7, f"=ROUND({here}-{there},6)", st("data", "General", align="right"),
                              float(a - b))
         else:
-            _text(ws, row, 7, DASH, st, "data", align="right")
+            write_text(ws, row, 7, DASH, st, "data", align="right")
         remark = _remark(now, last, flagged)
-        _text(ws, row, 8, remark, st, "text", font_size=9)
+        write_text(ws, row, 8, remark, st, "text", font_size=9)
         ws.set_row(row, row_height([(either.name or "", INDICATOR_COLUMNS[0][1]),
                                     (remark, INDICATOR_COLUMNS[8][1] * 11 / 9)], minimum=18))
         row += 1
     if not lines:
-        _banner(ws, st, row, "两年都没有绩效指标。", "text", len(INDICATOR_COLUMNS) - 1)
+        banner(ws, st, row, "两年都没有绩效指标。", "text", len(INDICATOR_COLUMNS) - 1)
 

@@ -50,6 +50,11 @@ class IndicatorCalc:
     met: bool | None
     target: Decimal | str | None = None  # the 指标值 scored against: 调整后指标值 when given
 
+    @property
+    def label(self) -> str:
+        """How messages name it: “its name”, or its row when it has none."""
+        return f"“{self.name}”" if self.name else f"第 {self.row.number} 行指标"
+
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "level1": self.level1, "nature": self.nature,
                 "row": self.row.number, "weight": json_number(self.weight),

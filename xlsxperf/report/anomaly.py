@@ -63,5 +63,4 @@ def completion_anomaly(sub: Submission, ind: IndicatorCalc) -> Anomaly | None:
         return None
     table = sub.indicators
     cells = tuple(c for c in (table.cell("target", ind.row.number), table.cell("actual", ind.row.number)) if c)
-    name = f"“{ind.name}”" if ind.name else f"第 {ind.row.number} 行指标"
-    return Anomaly(ind.completion_pct, cells, f"{name}的指标值、完成值")  # type: ignore[arg-type]
+    return Anomaly(ind.completion_pct, cells, f"{ind.label}的指标值、完成值")  # type: ignore[arg-type]

@@ -209,7 +209,8 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     marker.mark(wb, marker.SUMMARY)
     s = Summary(wb, config or default_config())
     order = ranked(docs)
-    with_trend = any(len(_years(g)) > 2 for g in year_groups(order))
+    groups = year_groups(order)
+    with_trend = any(len(_years(g)) > 2 for g in groups)
     names = [SUMMARY, "全部问题", "未审核文件", "复核优先级"] + [TREND] * with_trend + ["文件与链接", DISTRIBUTION]
     sheets = {name: wb.add_worksheet(name, worksheet_class=RowByRow if name != DISTRIBUTION else None)
               for name in names}  # in the order they are shown; each written top to bottom below
@@ -220,7 +221,7 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
     unevaluated(s, sheets["未审核文件"], order, others, load)
     priority(s, sheets["复核优先级"], order, points, load)
     if with_trend:
-        trend(s, sheets[TREND], year_groups(order))
+        trend(s, sheets[TREND], groups)
     files(s, sheets["文件与链接"], order)
     distribution(s, sheets[DISTRIBUTION], order)
     for ws in wb.worksheets():

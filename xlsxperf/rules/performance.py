@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-def _name(i: IndicatorCalc) -> str:
-    return f"“{i.name}”" if i.name else f"第 {i.row.number} 行指标"
-
-
 def _cost(i: IndicatorCalc) -> bool:
     """A cost indicator: 一级 成本指标, or 二级 成本指标 / 经济 / 社会 / 生态环境成本指标."""
     return i.level1 == S.COST or i.row.text("level2") in S.COST_LEVEL2
@@ -52,7 +48,7 @@ def score_exceeds_weight(sub: Submission, ctx: Context) -> Iterable[Finding]:
     for i in ctx.calc.indicators:
         if i.score_self is not None and i.weight is not None and i.score_self > i.weight:
             yield make("P001", at=i.row["score"], actual=i.score_self, expected=i.weight,
-                       label=_name(i))
+                       label=i.label)
 
 
 @rule("P002", "score-mismatch", W, "自评得分与计算得分不符",
@@ -70,7 +66,7 @@ def score_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding]:
     tol = ctx.config.thresholds.score_tolerance
     pairs = [(sub["budget_score"], number(sub["budget_score"]),
               ctx.calc.metrics.get("score.budget_computed"), "预算执行率")]
-    pairs += [(i.row["score"], i.score_self, i.score_computed, _name(i))
+    pairs += [(i.row["score"], i.score_self, i.score_computed, i.label)
               for i in ctx.calc.indicators
               if i.nature != S.Nature.QUALITATIVE and not _cost_at_least(i)]
     for value, own, computed, label in pairs:
@@ -103,7 +99,7 @@ def qualitative_band(sub: Submission, ctx: Context) -> Iterable[Finding]:
         low, high = limits
         if not low <= i.score_self <= high:
             yield make("P003", at=i.row["score"], actual=i.score_self, expected=f"{low}–{high}",
-                       label=_name(i), level=level, low=low, high=high)
+                       label=i.label, level=level, low=low, high=high)
 
 
 @rule("P004", "unmet-no-reason", W, "指标未完成且未说明原因",
@@ -120,7 +116,7 @@ def unmet_no_reason(sub: Submission, ctx: Context) -> Iterable[Finding]:
     for i in ctx.calc.indicators:
         if i.met is False and not i.row["reason"].filled and not _cost_at_least(i):
             yield make("P004", at=i.row["reason"], expected=_plain(i.target),
-                       actual=_plain(i.row.get("actual")), label=_name(i))
+                       actual=_plain(i.row.get("actual")), label=i.label)
 
 
 def _plain(v: object) -> object:
@@ -144,7 +140,7 @@ def target_too_low(sub: Submission, ctx: Context) -> Iterable[Finding]:
         if i.completion_pct is not None and i.completion_pct >= threshold and not _cost_at_least(i):
             ceiling = i.nature == S.Nature.AT_MOST
             yield make("P005", at=i.row["target"], actual=i.completion_pct,
-                       expected=f"< {threshold}", label=_name(i), threshold=threshold,
+                       expected=f"< {threshold}", label=i.label, threshold=threshold,
                        how="偏松" if ceiling else "偏低", how_en="loose" if ceiling else "low")
 
 
@@ -249,7 +245,7 @@ def cost_at_least(sub: Submission, ctx: Context) -> Iterable[Finding]:
         if _cost_at_least(i):
             nature = i.row["nature"]
             yield make("P009", at=nature if nature.raw is not None else i.row["target"],
-                       actual=i.nature, expected="≤", label=_name(i))
+                       actual=i.nature, expected="≤", label=i.label)
 
 
 _PREFIX = re.compile(r"^指标\d+[:：]")  # 指标1：, as the forms pre-print a 三级 cell
@@ -275,7 +271,7 @@ def satisfaction_under_benefit(sub: Submission, ctx: Context) -> Iterable[Findin
     for i in ctx.calc.indicators:
         if i.level1 == S.BENEFIT and i.name and "满意" in i.name:
             yield make("P010", at=i.row["name"], actual=S.BENEFIT, expected=S.SATISFACTION,
-                       label=_name(i))
+                       label=i.label)
 
 
 @rule("P011", "benefit-restates-output", W, "效益指标重复产出指标",
@@ -294,5 +290,5 @@ def benefit_restates_output(sub: Submission, ctx: Context) -> Iterable[Finding]:
             outputs.setdefault(same_name(i.name), i.row.number)
     for i in ctx.calc.indicators:
         if i.level1 == S.BENEFIT and i.name and same_name(i.name) in outputs:
-            yield make("P011", at=i.row["name"], actual=i.name, label=_name(i),
+            yield make("P011", at=i.row["name"], actual=i.name, label=i.label,
                        row=outputs[same_name(i.name)])

@@ -48,6 +48,11 @@ def lines(sub: Submission) -> list[Line]:
     return out
 
 
+def _lines(sub: Submission, ctx: Context) -> list[Line]:
+    """:func:`lines`, made once per evaluation for all the rules that walk them."""
+    return ctx.shared("ratios.lines", lambda: lines(sub))
+
+
 def exact_rate(line: Line) -> Decimal | None:
     budget, actual = number(line.budget), number(line.actual)
     if budget is None or actual is None or budget <= 0:
@@ -65,7 +70,7 @@ def reported_ratio_mismatch(sub: Submission, ctx: Context) -> Iterable[Finding]:
     为什么：常见错误是用年初预算数作分母，或者执行数更新了而执行率没有更新。
     示例：项目支出全年预算 700.00 万元、执行 450.00 万元，执行率应为 64.29%，却填了 80%。
     """
-    for line in ctx.shared("ratios.lines", lambda: lines(sub)):
+    for line in _lines(sub, ctx):
         typed, exact = number(line.rate), exact_rate(line)
         if typed is None or exact is None:
             continue
@@ -86,7 +91,7 @@ def low_execution_no_reason(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：高标准农田建设项目预算 400.00 万元、执行 250.00 万元（62.5%），偏差原因为空。
     """
     threshold = ctx.config.thresholds.reason_below_pct
-    for line in ctx.shared("ratios.lines", lambda: lines(sub)):
+    for line in _lines(sub, ctx):
         exact = exact_rate(line)
         if exact is not None and exact < threshold and not line.reason.filled:
             yield make("R002", at=line.reason if line.reason.cell else line.actual,
@@ -104,7 +109,7 @@ def over_execution(sub: Submission, ctx: Context) -> Iterable[Finding]:
     示例：动物防疫经费全年预算 100.00 万元，执行 120.00 万元。
     """
     tol = 2 * half_unit(S.Kind.AMOUNT)
-    for line in ctx.shared("ratios.lines", lambda: lines(sub)):
+    for line in _lines(sub, ctx):
         budget, actual = number(line.budget), number(line.actual)
         if budget is not None and actual is not None and budget > 0 and actual - budget > tol:
             yield make("R003", at=line.actual, actual=actual, expected=budget, tolerance=tol,
@@ -120,7 +125,7 @@ def zero_budget(sub: Submission, ctx: Context) -> Iterable[Finding]:
     为什么：没有预算的支出无法计算执行率，也违反先有预算后有支出的原则；通常是预算数漏填。
     示例：农机购置补贴全年预算数 0，执行 20.00 万元。
     """
-    for line in ctx.shared("ratios.lines", lambda: lines(sub)):
+    for line in _lines(sub, ctx):
         budget, actual = number(line.budget), number(line.actual)
         if budget is not None and budget == 0 and actual is not None and actual > 0:
             yield make("R004", at=line.budget, actual=actual, expected=0, label=line.label)
@@ -141,7 +146,7 @@ def adjustment_no_reason(sub: Submission, ctx: Context) -> Iterable[Finding]:
     threshold = ctx.config.thresholds.adjust_reason_pct
     tol = 2 * half_unit(S.Kind.AMOUNT)
     on_total = sub["exec_total_adjust_reason"].filled
-    for line in ctx.shared("ratios.lines", lambda: lines(sub)):
+    for line in _lines(sub, ctx):
         initial, budget = number(line.initial), number(line.budget)
         if line.key == "total" or line.adjust_reason.cell is None or line.adjust_reason.filled \
                 or initial is None or budget is None or abs(budget - initial) <= tol:

@@ -33,10 +33,6 @@ MIN_TEXT_CHARS = 30  # Y002: shorter texts (“无”, “暂无问题。”) ar
 _NOT_TEXT = re.compile(r"[\W_]+")
 
 
-def _name(i: IndicatorCalc) -> str:
-    return f"“{i.name}”" if i.name else f"第 {i.row.number} 行指标"
-
-
 def _where(prev: Previous, cell: Cell | None) -> str:
     """Where a figure of last year's workbook is: its file and cell."""
     return f"{prev.file_name} {cell}" if cell else prev.file_name
@@ -73,7 +69,7 @@ def target_below_last_year(sub: Submission, ctx: Context) -> Iterable[Finding]:
         if below or above:
             unit = now.row.text("unit") or ""
             yield make("Y001", at=now.row["target"], actual=target,
-                       expected=achieved, label=_name(now), unit=unit if unit in ("", "%") else f" {unit}",
+                       expected=achieved, label=now.label, unit=unit if unit in ("", "%") else f" {unit}",
                        verb="低于" if below else "高于（反向指标）",
                        verb_en="below" if below else "above (an at-most indicator)",
                        year=prev.year, last_cell=_where(prev, last.row["actual"].cell))

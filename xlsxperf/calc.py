@@ -16,7 +16,7 @@ from .config import Config
 from .metrics import Basis, MetricValue, compute_metrics
 from .model import Row, Submission
 from .scoring import Bands, completion_pct, indicator_score, met, pct
-from .values import json_number, to_decimal
+from .values import json_number
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Calc:
 def project_figures(sub: Submission) -> list[ProjectCalc]:
     out = []
     for row in sub.projects.rows:
-        budget, actual = to_decimal(row.get("budget")), to_decimal(row.get("actual"))
+        budget, actual = row.decimal("budget"), row.decimal("actual")
         out.append(ProjectCalc(
             row, row.text("name"), S.CATEGORY_KEYS.get(row.text("category") or ""),
             pct(actual, budget),

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .formulas import num
 from .values import round_half_up
 
 ZERO = Decimal(0)
@@ -59,11 +60,6 @@ COMMON: tuple[Common, ...] = (
 BY_KEY = {c.key: c for c in COMMON}
 
 
-def _num(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return "0" if text == "-0" else text
-
-
 @dataclass(frozen=True)
 class Band:
     """How one common indicator is scored: linearly from ``full``, or by ``steps``."""
@@ -89,30 +85,30 @@ class Band:
     def formula(self, value: str) -> str:
         """:meth:`score` as an Excel formula over ``value``, a percent value (96.03)."""
         v = f"ABS({value})" if self.absolute else value
-        w = _num(self.weight)
+        w = num(self.weight)
         if self.steps:
             sign = "<=" if self.worse == "above" else ">="
             expr = "0"
             for limit, s in reversed(self.steps):
-                expr = f"IF({v}{sign}{_num(limit)},{_num(s)},{expr})"
+                expr = f"IF({v}{sign}{num(limit)},{num(s)},{expr})"
             return expr
         assert self.full is not None
-        excess = f"{v}-{_num(self.full)}" if self.worse == "above" else f"{_num(self.full)}-{v}"
-        return f"ROUND(MIN({w},MAX(0,{w}-MAX(0,{excess})*{_num(self.per_point)})),2)"
+        excess = f"{v}-{num(self.full)}" if self.worse == "above" else f"{num(self.full)}-{v}"
+        return f"ROUND(MIN({w},MAX(0,{w}-MAX(0,{excess})*{num(self.per_point)})),2)"
 
     def describe(self) -> str:
         """The band in words: “不超过 100% 得满分 5 分，每超过 1 个百分点扣 0.5 分”."""
         size = "（按绝对值，调增调减同样计）" if self.absolute else ""
         if self.steps:
             sign = "≤" if self.worse == "above" else "≥"
-            parts = [f"{sign} {_num(limit)}% 得 {_num(s)} 分" for limit, s in self.steps]
-            return "；".join(parts) + f"；其余 0 分{size}（满分 {_num(self.weight)} 分）"
+            parts = [f"{sign} {num(limit)}% 得 {num(s)} 分" for limit, s in self.steps]
+            return "；".join(parts) + f"；其余 0 分{size}（满分 {num(self.weight)} 分）"
         assert self.full is not None
         if self.worse == "above":
-            return (f"不超过 {_num(self.full)}% 得满分 {_num(self.weight)} 分，每超过 1 个百分点扣 "
-                    f"{_num(self.per_point)} 分，扣完为止{size}")
-        return (f"达到 {_num(self.full)}% 得满分 {_num(self.weight)} 分，每低 1 个百分点扣 "
-                f"{_num(self.per_point)} 分，扣完为止{size}")
+            return (f"不超过 {num(self.full)}% 得满分 {num(self.weight)} 分，每超过 1 个百分点扣 "
+                    f"{num(self.per_point)} 分，扣完为止{size}")
+        return (f"达到 {num(self.full)}% 得满分 {num(self.weight)} 分，每低 1 个百分点扣 "
+                f"{num(self.per_point)} 分，扣完为止{size}")
 
 
 @dataclass(frozen=True)

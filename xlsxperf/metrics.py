@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING, Protocol
 from . import formulas as X
 from . import schema as S
 from .model import Cell
-from .scoring import grade, grade_bands
-from .values import round_half_up, sum_present, to_decimal
+from .scoring import exact_budget_score, grade, grade_bands, ratio
+from .values import round_half_up, sum_present
 
 if TYPE_CHECKING:
     from .calc import IndicatorCalc, ProjectCalc
     from .model import Submission, TableData
 
-HUNDRED = Decimal(100)
 MetricValue = Decimal | str | None
 Floors = tuple[tuple[str, Decimal], ...]
 
@@ -108,13 +107,6 @@ class Metric:
 
 
 # -- building blocks ----------------------------------------------------------------------------
-
-
-def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """part ÷ whole × 100, unrounded; None when undefined."""
-    if part is None or whole is None or whole == 0:
-        return None
-    return part / whole * HUNDRED
 
 
 def _refs(src: Sources, names: list[str]) -> list[str]:
@@ -235,8 +227,8 @@ def _category_rate(label: str, key: str) -> Metric:
 
     def exact(b: Basis) -> MetricValue:
         rows = mine(b)
-        return ratio(sum_present([to_decimal(p.row.get("actual")) for p in rows]),
-                     sum_present([to_decimal(p.row.get("budget")) for p in rows]))
+        return ratio(sum_present([p.row.decimal("actual") for p in rows]),
+                     sum_present([p.row.decimal("budget") for p in rows]))
 
     def formula(src: Sources, b: Basis) -> str | None:
         table = b.sub.projects
@@ -279,10 +271,8 @@ def _adjustment_formula(src: Sources, b: Basis) -> str | None:
 
 
 def _budget_score(b: Basis) -> MetricValue:
-    actual, budget = b.amount("exec_total_actual"), b.amount("exec_total_budget")
-    if actual is None or budget is None or budget <= 0:
-        return None
-    return min(b.budget_weight, actual / budget * b.budget_weight)
+    return exact_budget_score(b.amount("exec_total_actual"), b.amount("exec_total_budget"),
+                              b.budget_weight)
 
 
 def _budget_score_formula(src: Sources, b: Basis) -> str | None:

@@ -488,9 +488,6 @@ SHEET_ORDERS = {
 SHEET_ORDER = SHEET_ORDERS[TEMPLATE_VERSION]  # the current template's sheets, in order
 
 
-def tables_in(version: int) -> tuple[Table, ...]:
-    return tuple(t for t in TABLES if t.since <= version)
-
 # Instruction text the template prints in some long-text fields; left as is, it is F006.
 PLACEHOLDERS = {
     "problems": "（请逐条填写存在的问题）",

@@ -38,19 +38,32 @@ def bands_from_floors(met: Decimal, partly: Decimal) -> dict[str, tuple[Decimal,
 BANDS: Bands = bands_from_floors(Decimal(80), Decimal(60))  # high is exclusive except for 达成
 
 
-def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """part / whole as a percent value rounded to 2 decimals; None when undefined."""
+def ratio(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part ÷ whole × 100, unrounded; None when undefined."""
     if part is None or whole is None or whole == 0:
         return None
-    return round_half_up(part / whole * HUNDRED)
+    return part / whole * HUNDRED
+
+
+def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part / whole as a percent value rounded to 2 decimals; None when undefined."""
+    exact = ratio(part, whole)
+    return None if exact is None else round_half_up(exact)
+
+
+def exact_budget_score(actual: Decimal | None, budget: Decimal | None, weight: Decimal
+                       ) -> Decimal | None:
+    """min(weight, 执行率 × weight), unrounded; None without a positive budget."""
+    if actual is None or budget is None or budget <= 0:
+        return None
+    return min(weight, actual / budget * weight)
 
 
 def budget_score(actual: Decimal | None, budget: Decimal | None, weight: Decimal
                  ) -> Decimal | None:
-    """min(weight, 执行率 × weight), from the unrounded rate."""
-    if actual is None or budget is None or budget <= 0:
-        return None
-    return round_half_up(min(weight, actual / budget * weight))
+    """:func:`exact_budget_score` rounded to 2 decimals."""
+    exact = exact_budget_score(actual, budget, weight)
+    return None if exact is None else round_half_up(exact)
 
 
 def completion_pct(nature: str | None, target: Decimal, actual: Decimal) -> Decimal | None:

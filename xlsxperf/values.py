@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from .books import EPOCH_1900
 from .model import Parse, Scalar, Value, as_decimal
 from .schema import (
     CHOICE_WORDS,
@@ -32,9 +33,7 @@ AMOUNT_UNITS = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("
 COUNT_UNITS = ("人", "个", "名", "家", "次", "年", "年度", "项")
 SCORE_UNITS = ("分",)
 
-_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?$", re.IGNORECASE)
 _NUMBER_WITH_UNIT = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(.*)$", re.IGNORECASE)
-_EXCEL_EPOCH = datetime(1899, 12, 30)
 # No amount, count or ratio reaches 10^15 (a spreadsheet keeps 15 significant digits); larger
 # numbers are typing accidents, and would overflow the 28-digit decimal arithmetic of the rules.
 MAX_MAGNITUDE = Decimal(10) ** 15
@@ -158,7 +157,7 @@ def _finish(number: Decimal, kind: Kind, parse: Parse, note: str) -> Parsed:
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-def parse_date(raw: Any, epoch: datetime = _EXCEL_EPOCH) -> Parsed:
+def parse_date(raw: Any, epoch: datetime = EPOCH_1900) -> Parsed:
     if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
     if isinstance(raw, datetime):
@@ -253,6 +252,7 @@ _LEADING_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
 _UNIT_TEXT = re.compile(r"^[^\d+\-=<>≥≤]{1,4}$")  # 个, 万元, 人次, 个工作日
 
 
+@lru_cache(maxsize=4096)  # a cell's 指标值 is read by the reader and by several rules
 def split_measure(text: str) -> Measure | None:
     """``[operator] number [unit] [以上 / 以内 …]`` -> :class:`Measure`; None when the text is not
     a number so written (words, a level, a number buried in a sentence)."""
@@ -269,10 +269,7 @@ def split_measure(text: str) -> Measure | None:
     m = _LEADING_NUMBER.match(t)
     if not m:
         return None
-    try:
-        number = Decimal(m.group(1))
-    except InvalidOperation:
-        return None
+    number = Decimal(m.group(1))  # digits and one point at most: always a Decimal
     rest = m.group(2)
     for word, nature in VALUE_SUFFIXES:
         if rest.endswith(word):
@@ -339,7 +336,7 @@ def parse_measure(raw: Any, number_format: str = "General") -> Parsed:
 
 
 def parse(raw: Any, kind: Kind, *, number_format: str = "General",
-          choices: tuple[str, ...] = (), epoch: datetime = _EXCEL_EPOCH) -> Parsed:
+          choices: tuple[str, ...] = (), epoch: datetime = EPOCH_1900) -> Parsed:
     """Parse ``raw`` for a field or column of ``kind``."""
     if kind == Kind.DATE:
         return parse_date(raw, epoch)

@@ -61,6 +61,7 @@ class Locator:
     def __init__(self, book: Book) -> None:
         self.book = book
         self._labels: dict[str, Labels] = {}
+        self._headers: dict[tuple[str, tuple[S.Column, ...]], tuple[str, int, dict[str, int]] | None] = {}
 
     # -- labels ------------------------------------------------------------------------------
     def labels(self, sheet: str) -> Labels:
@@ -135,8 +136,7 @@ class Locator:
         rkey, ckey = f.name[len(grid.key) + 1:].split("_", 1)
         rlabel = dict(grid.rows)[rkey]
         col = next(c for c in grid.columns if c.key == ckey)
-        header = self._header_row(grid.sheet, grid.columns) \
-            or self._header_row(grid.sheet, grid.columns_in(1))
+        header = self._header(grid.sheet, grid.columns, grid.columns_in(1))
         if header is None:
             return None
         sheet, hr, colmap = header
@@ -149,6 +149,18 @@ class Locator:
         return None
 
     # -- tables ------------------------------------------------------------------------------
+    def _header(self, sheet: str, columns: tuple[S.Column, ...], first: tuple[S.Column, ...]
+                ) -> tuple[str, int, dict[str, int]] | None:
+        """:meth:`_header_row` of ``columns``, else of ``first`` (the columns of template
+        version 1, when they differ), found once per sheet and columns."""
+        key = (sheet, columns)
+        if key not in self._headers:
+            found = self._header_row(sheet, columns)
+            if found is None and first != columns:
+                found = self._header_row(sheet, first)
+            self._headers[key] = found
+        return self._headers[key]
+
     def _header_row(self, sheet: str, columns: tuple[S.Column, ...]
                     ) -> tuple[str, int, dict[str, int]] | None:
         """(sheet, header row, column key -> column index) of the best matching header."""
@@ -172,7 +184,7 @@ class Locator:
         return best[1], best[2], best[3]
 
     def table(self, t: S.Table) -> TableData:
-        header = self._header_row(t.sheet, t.columns) or self._header_row(t.sheet, t.columns_in(1))
+        header = self._header(t.sheet, t.columns, t.columns_in(1))
         if header is None:
             return TableData(t.sheet, None, {})
         sheet, hr, colmap = header

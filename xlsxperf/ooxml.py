@@ -103,6 +103,13 @@ class Package:
         return next((p for n, p in self.sheets if n == sheet), None)
 
 
+def part_of(target: str) -> str:
+    """The package part a relationship target of the workbook names (relative to ``xl/``
+    unless it starts with ``/``)."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join("xl", target))
+
+
 def read_package(zf: zipfile.ZipFile) -> Package:
     """The date system, sheets, defined names and number formats of the package ``zf``."""
     pkg = Package()
@@ -112,8 +119,7 @@ def read_package(zf: zipfile.ZipFile) -> Package:
     lowered = {n.lower(): n for n in names}
     for name, rid in sheets:
         target = targets.get(rid, ("", ""))[1]
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target)) if target else ""
+        part = part_of(target) if target else ""
         pkg.sheets.append((name, lowered.get(part.lower(), part)))
     if STYLES in names:
         pkg.formats = _styles(zf)

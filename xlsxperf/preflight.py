@@ -40,12 +40,14 @@ from typing import BinaryIO, NamedTuple
 from .config import Limits
 from .errors import LimitExceeded
 from .messages import error_detail, one_line
-from .ooxml import relationships
+from .ooxml import WORKBOOK as WORKBOOK_PART
+from .ooxml import WORKBOOK_RELS, part_of, relationships
 
 MB = 1024 * 1024
 CHUNK = 1 << 20  # bytes decompressed at a time
 RATIO_FLOOR = 1 * MB  # an entry is judged by its ratio only once it has produced this much
 STYLES_RATIO_FACTOR = 5  # xl/styles.xml repeats one style record thousands of times
+ODS_CONTENT = "content.xml"  # odf.CONTENT (not imported here: the ODF reader loads only for .ods)
 CELL_BYTES = 500  # memory the workbook reader takes per cell of a worksheet (measured: 400-490)
 STRING_BYTES = 200  # and per shared string (measured: about 150 for short strings)
 CD_BYTES_PER_ENTRY = 256  # a generous central-directory record (46 bytes + name + extras)
@@ -53,8 +55,6 @@ HEAD = 4096  # bytes looked at to tell the format, and the XML prolog
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-WORKBOOK_PART = "xl/workbook.xml"
-ODS_CONTENT = "content.xml"
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 
@@ -429,9 +429,7 @@ def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     Only the small relationships part is parsed (with defusedxml's guards); if it cannot be
     read, the workbook reader will say what is wrong.
     """
-    import posixpath
-
-    rels = "xl/_rels/workbook.xml.rels"
+    rels = WORKBOOK_RELS
     if rels not in names:
         return [rels]
     try:
@@ -444,8 +442,7 @@ def _missing_sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
     for kind, target in found.values():
         if not kind.endswith("/worksheet"):
             continue
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join("xl", target))
+        part = part_of(target)
         if part not in names:
             missing.append(part)
     return missing

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .books import EPOCH_1900, column_index, column_letter
-from .ooxml import SheetScan
+from .books import EPOCH_1900, column_letter
+from .ooxml import SheetScan, first_cell
 from .xmlscan import Budget, feed, guarded_parser
 
 CONTENT = "content.xml"
@@ -35,11 +35,7 @@ _TAGS = {local: code for code, local in enumerate((
 
 def range_target(text: str) -> tuple[str, int, int] | None:
     """(sheet, row, col) of the first cell of an ODF range address; None when it is not one."""
-    m = _RANGE.match(text.strip())
-    if m is None:
-        return None
-    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    return sheet, int(m.group(4)), column_index(m.group(3))
+    return first_cell(_RANGE, text)
 
 
 def _local(attrs: dict[str, str]) -> dict[str, str]:

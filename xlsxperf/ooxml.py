@@ -77,7 +77,13 @@ def _bool(value: str | None) -> bool:
 def name_target(text: str) -> tuple[str, int, int] | None:
     """(sheet, row, col) of the first cell a defined name's text refers to; None for a broken
     name (``#REF!``), a constant, a formula, or a whole row or column."""
-    m = _NAME_REF.match(text.strip())
+    return first_cell(_NAME_REF, text)
+
+
+def first_cell(pattern: re.Pattern[str], text: str) -> tuple[str, int, int] | None:
+    """(sheet, row, col) that ``pattern`` reads at the start of ``text``: groups 1 (a quoted
+    sheet name, ``''`` for a quote) or 2 (a plain one), 3 the column letters, 4 the row."""
+    m = pattern.match(text.strip())
     if m is None:
         return None
     sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)

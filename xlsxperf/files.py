@@ -13,9 +13,10 @@ import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 TEMP_PREFIX = ".xlsxperf-"
+PathT = TypeVar("PathT", str, Path)
 _TEMP = re.compile(r"^\.xlsxperf-[0-9a-f]{12}\.tmp\.")
 _LEGACY_TEMPS = (  # names earlier versions used for their temporary files
     re.compile(r"^\..+\.\d+\.tmp(\.[A-Za-z]+)?$"),  # .评价汇总.1234.tmp.xlsx
@@ -34,12 +35,14 @@ def is_temp_name(name: str) -> bool:
     return bool(_TEMP.match(name)) or any(p.match(name) for p in _LEGACY_TEMPS)
 
 
-def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
+def atomic_write(target: PathT, write: Callable[[Path], Any]) -> PathT:
     """Call ``write(tmp)`` for a temporary file next to ``target``, then rename it into place.
 
     The temporary file is removed whatever happens, so a failed write (a full disk included)
-    leaves nothing behind and never a half-written or empty ``target``."""
-    tmp = target.with_name(temp_name(target.name))
+    leaves nothing behind and never a half-written or empty ``target``. ``target`` may be
+    given as text (a run writing thousands of files keeps no Path per file)."""
+    where = os.fspath(target)
+    tmp = Path(os.path.join(os.path.dirname(where), temp_name(os.path.basename(where))))
     try:
         write(tmp)
         if os.path.getsize(tmp) == 0:
@@ -48,10 +51,8 @@ def atomic_write(target: Path, write: Callable[[Path], Any]) -> Path:
     finally:
         try:
             tmp.unlink()
-        except FileNotFoundError:
-            pass
         except OSError:
-            pass  # a share that refuses the delete: the next run's clean-up takes it
+            pass  # renamed already, or a share that refuses the delete: the next run's clean-up
     return target
 
 

@@ -19,6 +19,14 @@ from typing import Any
 MEMORY_MESSAGE = "超过内存限制（memory limit exceeded）"
 
 
+def crashed_message(exitcode: int | None) -> str:
+    return f"进程异常退出，退出码 {exitcode}（worker crashed）"
+
+
+def time_limit_message(seconds: Any) -> str:
+    return f"超过时间限制 {seconds:g} 秒（time limit exceeded）"
+
+
 class LimitExceeded(Exception):
     """The child ran out of time or memory, or died; ``str(e)`` says which, in Chinese."""
 
@@ -123,14 +131,14 @@ def call(fn: Callable[..., Any], args: tuple, timeout_s: float, memory_mb: int) 
         deadline = time.monotonic() + timeout_s
         while not parent.poll(0.2):
             if not proc.is_alive() and not parent.poll(0):
-                raise LimitExceeded(f"进程异常退出，退出码 {proc.exitcode}（worker crashed）")
+                raise LimitExceeded(crashed_message(proc.exitcode))
             if time.monotonic() > deadline:
-                raise LimitExceeded(f"超过时间限制 {timeout_s:g} 秒（time limit exceeded）")
+                raise LimitExceeded(time_limit_message(timeout_s))
         try:
             answer = parent.recv()
         except (EOFError, OSError):
             proc.join(5)
-            raise LimitExceeded(f"进程异常退出，退出码 {proc.exitcode}（worker crashed）") from None
+            raise LimitExceeded(crashed_message(proc.exitcode)) from None
     finally:
         if proc.is_alive():
             proc.kill()

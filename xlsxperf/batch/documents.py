@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import is_temp_name, temp_name
+from ..files import atomic_write, is_temp_name
 
 DOCUMENTS_FOLDER = ".xlsxperf-state.documents"
 _NAME = re.compile(r"^[0-9a-f]{64}\.json$")
@@ -77,7 +77,7 @@ class Documents:
         stored = Stored(hashlib.sha256(data).hexdigest(), len(data))
         if not self.present(stored):
             self.folder.mkdir(exist_ok=True)
-            _write_new(self.path(stored), data)
+            atomic_write(self.path(stored), lambda tmp: tmp.write_bytes(data))
         return stored
 
     def present(self, stored: Stored) -> bool:
@@ -127,18 +127,3 @@ class Documents:
             except OSError as e:
                 log.warning("could not remove %s: %s", name, e)
         return removed
-
-
-def _write_new(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place, as
-    :func:`xlsxperf.files.atomic_write` does, for a path given as text."""
-    tmp = os.path.join(os.path.dirname(path), temp_name(os.path.basename(path)))
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass  # renamed already, or a share that refuses the delete: the next run's clean-up

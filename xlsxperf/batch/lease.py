@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..files import temp_name
+from ..files import atomic_write
 from .errors import LeaseLost, LockBusy, from_os_error
 
 LOCK_FILE = ".xlsxperf.lock"
@@ -191,15 +191,10 @@ class Lease:
             current = self._read()
             if current is None or self._identity(*current) != self._identity(data, mtime):
                 return True  # someone else took it over (or it was released) in the meantime
-            tmp = self.path.with_name(temp_name(LOCK_FILE))
             try:
-                tmp.write_bytes(self._content())
-                os.replace(tmp, self.path)
+                atomic_write(self.path, lambda tmp: tmp.write_bytes(self._content()))
             except OSError as e:
                 raise from_os_error(e, self.outdir) or e from None
-            finally:
-                if tmp.exists():
-                    tmp.unlink()
             log.warning("took over a stale lease: %s", self.describe(data, mtime))
             return True
         finally:

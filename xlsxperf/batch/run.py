@@ -41,7 +41,7 @@ from ..model import Status
 from .discover import Discovery, Skipped, discover, shown
 from .documents import DOCUMENTS_FOLDER, Documents, Stored
 from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os_error, os_error_in
-from .lease import LOCK_FILE, Lease
+from .lease import LOCK_FILE, TICKET_STALE, Lease
 from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
 from .workers import Reply, Task, run_workers
 from .years import NONE, Known, plan, trend
@@ -221,7 +221,8 @@ def clean_leftovers(outdir: Path) -> int:
         except OSError:
             continue
         for name in names:
-            if is_temp_name(name) or (name.startswith(LOCK_FILE + ".takeover.") and _older(folder / name, 60)):
+            ticket = name.startswith(LOCK_FILE + ".takeover.")
+            if is_temp_name(name) or (ticket and _older(folder / name, TICKET_STALE)):
                 try:
                     (folder / name).unlink()
                     removed += 1
@@ -434,13 +435,18 @@ class _Run:
         last time, else a year in its path; unknown ones last): a worker reading a later year
         then finds its previous year evaluated already, and it is evaluated once."""
         def year(path: str) -> int:
-            old = self.state.entries.get(path)
-            y = (old.doc.get("unit") or {}).get("year") if old is not None else None
-            if isinstance(y, int) and not isinstance(y, bool):
+            y = self._last_year(path)
+            if y is not None:
                 return y
             found = _YEAR.findall(path)
             return int(found[-1]) if found else _UNKNOWN_YEAR
         return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
+
+    def _last_year(self, path: str) -> int | None:
+        """The 评价年度 the input had when it was last evaluated, if known."""
+        old = self.state.entries.get(path)
+        year = (old.doc.get("unit") or {}).get("year") if old is not None else None
+        return year if isinstance(year, int) and not isinstance(year, bool) else None
 
     def _prepare(self, task: Task) -> Task:
         """A task as it is handed out: unless the run named its previous year, the worker gets
@@ -455,9 +461,8 @@ class _Run:
         if self.known is None:
             self.known = {p: k for p, r in self.results.items()
                           if r.status is Status.OK and (k := Known.of(r.record)) is not None}
-        old = self.state.entries.get(task.path)
-        year = (old.doc.get("unit") or {}).get("year") if old is not None else None
-        if isinstance(year, int) and not isinstance(year, bool):
+        year = self._last_year(task.path)
+        if year is not None:
             years: set[int] | None = {year - 1, year}
         elif task.wave != _UNKNOWN_YEAR:
             years = {task.wave - 2, task.wave - 1, task.wave}

@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..config import Config
-from ..isolate import MEMORY_MESSAGE, child_setup, context, limit_memory
+from ..isolate import (
+    MEMORY_MESSAGE,
+    child_setup,
+    context,
+    crashed_message,
+    limit_memory,
+    time_limit_message,
+)
 from .errors import os_error_in
 from .years import NONE, Known, Pairing, choose
 
@@ -266,7 +273,7 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
                     code = w.proc.exitcode
                     retire(w, kill=True)
                     w.task = None
-                    failed(w, task, Reply(error=f"进程异常退出，退出码 {code}（worker crashed）"))
+                    failed(w, task, Reply(error=crashed_message(code)))
                     continue
                 if isinstance(message, Pairing):  # it starts on the earlier file: a time limit of its own
                     w.pairing, w.started = message, time.monotonic()
@@ -286,7 +293,7 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
                 assert task is not None
                 retire(w, kill=True)
                 w.task = None
-                failed(w, task, Reply(error=f"超过时间限制 {config.limits.timeout_s} 秒（time limit exceeded）"))
+                failed(w, task, Reply(error=time_limit_message(config.limits.timeout_s)))
             tick()
         return True
     finally:

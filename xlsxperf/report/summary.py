@@ -199,7 +199,9 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
 
     ``docs`` are the files' documents or, with ``load``, their records
     (:func:`xlsxperf.render.file_record`), ``load(record)`` reading one file's document: then
-    each document is read once, in rank order, and dropped. ``config`` supplies the grade bands
+    each sheet that needs the documents reads them one at a time, in rank order, and drops
+    each (a document is read once per such sheet, never all held at once). ``config`` supplies
+    the grade bands
     and the verdict rule (the defaults when omitted)."""
     import xlsxwriter
 

@@ -16,6 +16,7 @@ of the indicators' names and of the projects' names to its rows, once per workbo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -373,16 +374,21 @@ class Binder:
                 return f"句中先说到“{name}”，可能是它的数，不作为问题"
         return ""
 
-    def _before(self, k: int) -> Found | None:
-        """The figure before, in the sentence (not counting those not compared)."""
-        f = self.found[k]
+    def _back(self, k: int, wanted: Callable[[Found], bool]) -> int | None:
+        """The nearest figure before figure ``k`` in its sentence that is ``wanted``."""
+        sentence = self.found[k].sentence
         for j in range(k - 1, -1, -1):
             g = self.found[j]
-            if g.sentence != f.sentence:
+            if g.sentence != sentence:
                 return None
-            if not g.why:
-                return g
+            if wanted(g):
+                return j
         return None
+
+    def _before(self, k: int) -> Found | None:
+        """The figure before, in the sentence (not counting those not compared)."""
+        j = self._back(k, lambda g: not g.why)
+        return None if j is None else self.found[j]
 
     def _project_named(self, m: _Match, lo: int) -> str | None:
         """A project named right before a budget phrase (新闻宣传专项经费全年预算): its datum."""
@@ -398,14 +404,7 @@ class Binder:
         return None
 
     def _previous_keyed(self, k: int) -> int | None:
-        f = self.found[k]
-        for j in range(k - 1, -1, -1):
-            g = self.found[j]
-            if g.sentence != f.sentence:
-                return None
-            if g.key:
-                return j
-        return None
+        return self._back(k, lambda g: bool(g.key))
 
     def _part(self, k: int, keys: list[str], lo: int, m: _Match) -> bool:
         """A figure listed after 其中 / 含 / 主要用于 is a part: never the total named before."""

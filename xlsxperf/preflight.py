@@ -117,11 +117,18 @@ def _unsupported(what: str, what_en: str) -> Preflight:
     return _unreadable("unsupported", f"{SAVE_AS}（{what}）", f"{SAVE_AS_EN} ({what_en})")
 
 
+ENCRYPTED = ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
+             "the workbook is password-protected (encrypted); remove the password and save it "
+             "as .xlsx")
+
+
+def damaged_zip(detail: str) -> tuple[str, str]:
+    return (f"压缩包已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+            f"the zip package is damaged ({detail}); save it again as .xlsx")
+
+
 def _encrypted() -> Preflight:
-    return _unreadable("encrypted",
-                       "工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
-                       "the workbook is password-protected (encrypted); remove the password "
-                       "and save it as .xlsx")
+    return _unreadable("encrypted", *ENCRYPTED)
 
 
 def rows_exceeded(sheet: str, rows: int, cap: int) -> LimitExceeded:
@@ -273,10 +280,7 @@ def _entries_over(entries: int, cap: int) -> Preflight:
 
 
 def _corrupt_zip(detail: str) -> Preflight:
-    detail = one_line(detail, 120)
-    return _unreadable("corrupt",
-                       f"压缩包已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
-                       f"the zip package is damaged ({detail}); save it again as .xlsx")
+    return _unreadable("corrupt", *damaged_zip(one_line(detail, 120)))
 
 
 def _mimetype(zf: zipfile.ZipFile, lowered: set[str]) -> bytes:

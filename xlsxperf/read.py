@@ -24,12 +24,14 @@ from .messages import error_detail, one_line
 from .model import Cell, Parse, Row, Submission, TableData, Value
 from .opener import open_book
 from .preflight import (
+    ENCRYPTED,
     ROW_CAP,
     SAVE_AS,
     SAVE_AS_EN,
     DeadlineExpired,
     Format,
     LimitExceeded,
+    damaged_zip,
     deadline,
     memory_exceeded,
     preflight,
@@ -504,14 +506,11 @@ def _calamine_error(e: BaseException, detail: str) -> tuple[str, str]:
     refuses is read with openpyxl instead)."""
     kind = type(e).__name__
     if kind == "PasswordError":
-        return ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
-                "the workbook is password-protected (encrypted); remove the password and "
-                "save it as .xlsx")
+        return ENCRYPTED
     if kind == "XmlError":
         return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
                 f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
     if kind == "ZipError":
-        return (f"压缩包已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
-                f"the zip package is damaged ({detail}); save it again as .xlsx")
+        return damaged_zip(detail)
     return (f"无法解析（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
             f"cannot parse ({detail}); save it again as .xlsx")

@@ -4,6 +4,7 @@ is never trusted."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -211,6 +212,59 @@ def test_a_crashed_worker_is_retried_then_given_up_until_the_file_changes(tmp_pa
     copy(MESSY, box / "killed.xlsx")  # a new version of the file
     fixed = {r.path.name: r for r in run_batch([box], out, default_config()).files}
     assert fixed["killed.xlsx"].status == "ok" and fixed["killed.xlsx"].source is Source.EVALUATED
+
+
+def _fill_memory_with_small_objects(*args: object) -> None:
+    """What a sheet that claims a million cells does to a reader: the cap is reached by many
+    small objects in reference cycles, held by the failing call's frames."""
+    hold: list = []
+    while True:
+        hold.append([None, hold])
+
+
+class _Unsendable:
+    def __reduce__(self) -> tuple:
+        raise MemoryError  # no memory left to say what happened
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory cap is RLIMIT_AS")
+def test_a_child_that_fills_its_memory_says_so() -> None:
+    from xlsxperf.isolate import MEMORY_MESSAGE, LimitExceeded, call
+
+    with pytest.raises(LimitExceeded) as raised:
+        call(_fill_memory_with_small_objects, (), 60, 64)
+    assert str(raised.value) == MEMORY_MESSAGE  # not "进程异常退出，退出码 1"
+
+
+def test_a_child_without_memory_to_answer_is_read_as_out_of_memory() -> None:
+    from xlsxperf.isolate import MEMORY_MESSAGE, LimitExceeded, call
+
+    with pytest.raises(LimitExceeded) as raised:
+        call(_Unsendable, (), 60, 1024)
+    assert str(raised.value) == MEMORY_MESSAGE
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory cap is RLIMIT_AS")
+def test_a_worker_that_fills_its_memory_says_so_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    from xlsxperf.config import Limits
+
+    box, out = tmp_path / "box", tmp_path / "out"
+    copy(CLEAN, box / "fine.xlsx")
+    copy(SEED, box / "huge.xlsx")
+    real = workers.evaluate_to
+
+    def huge(path: str, *args):
+        if "huge" in Path(path).name:
+            _fill_memory_with_small_objects()
+        return real(path, *args)
+
+    monkeypatch.setattr(workers, "evaluate_to", huge)
+    config = dataclasses.replace(default_config(), limits=Limits(memory_mb=64))
+    files = {r.path.name: r for r in run_batch([box], out, config).files}
+    assert files["fine.xlsx"].status == "ok"
+    assert files["huge.xlsx"].status == "error"
+    assert "超过内存限制" in files["huge.xlsx"].doc["findings"][0]["message"]
+    assert temp_files(out) == []
 
 
 def test_a_permission_error_is_not_remembered(tmp_path: Path) -> None:

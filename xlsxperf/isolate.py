@@ -3,23 +3,31 @@
 - :func:`limit_memory` caps a child's address space (``[limits] memory_mb``);
 - :func:`child_setup` makes a forked child die with its parent (Linux: ``PR_SET_PDEATHSIG``;
   elsewhere the closed pipe ends it) and leaves Ctrl-C and SIGTERM to the parent;
-- :func:`call` runs one function in such a child under a time and a memory limit.
+- :func:`call` runs one function in such a child under a time and a memory limit;
+- :func:`attempt` and :func:`send_or_exit` let a child that ran out of memory still say so.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MEMORY_MESSAGE = "超过内存限制（memory limit exceeded）"
+OUT_OF_MEMORY_EXIT = 86  # a child that ran out of memory and could not even say so exits with this
 
 
 def crashed_message(exitcode: int | None) -> str:
+    """What the parent says of a child that ended without an answer."""
+    if exitcode == OUT_OF_MEMORY_EXIT:
+        return MEMORY_MESSAGE
     return f"进程异常退出，退出码 {exitcode}（worker crashed）"
 
 
@@ -96,6 +104,35 @@ def watch_parent(interval: float = 1.0) -> None:
     threading.Thread(target=watch, name="xlsxperf-watch-parent", daemon=True).start()
 
 
+def attempt(fn: Callable[..., T], *args: Any) -> tuple[T | None, str | None, str]:
+    """``(fn(*args), None, "")``, or ``(None, message, traceback)`` when it raised.
+
+    Running out of memory gives :data:`MEMORY_MESSAGE`, and only after the memory the failed
+    call held is given back: inside the ``except`` block its frames are still alive (a sheet
+    of small cell objects that filled the cap, in reference cycles), and even the few bytes
+    the answer needs could not be had."""
+    try:
+        return fn(*args), None, ""
+    except MemoryError:
+        pass
+    except BaseException as e:  # noqa: BLE001 - handed to the parent
+        try:
+            return None, f"{type(e).__name__}: {e}", traceback.format_exc()
+        except MemoryError:
+            pass
+    gc.collect()  # out of the except block the frames are garbage; cycles need a collection
+    return None, MEMORY_MESSAGE, ""
+
+
+def send_or_exit(send: Callable[[Any], None], answer: Any) -> None:
+    """Send ``answer``; a child that has no memory left to do so exits with
+    :data:`OUT_OF_MEMORY_EXIT`, which the parent reads as the memory limit."""
+    try:
+        send(answer)
+    except MemoryError:
+        os._exit(OUT_OF_MEMORY_EXIT)
+
+
 def context() -> Any:
     """The multiprocessing context: fork where there is one (children start in milliseconds
     and share the loaded modules), spawn on Windows."""
@@ -108,12 +145,8 @@ def _child(conn: Any, inherited: list[Any], parent_pid: int, memory_mb: int,
            fn: Callable[..., Any], args: tuple) -> None:
     child_setup(parent_pid, inherited)
     limit_memory(memory_mb)
-    try:
-        conn.send(("ok", fn(*args)))
-    except MemoryError:
-        conn.send(("error", MEMORY_MESSAGE, ""))
-    except BaseException as e:  # noqa: BLE001 - handed to the parent
-        conn.send(("error", f"{type(e).__name__}: {e}", traceback.format_exc()))
+    result, error, detail = attempt(fn, *args)
+    send_or_exit(conn.send, ("ok", result) if error is None else ("error", error, detail))
 
 
 def call(fn: Callable[..., Any], args: tuple, timeout_s: float, memory_mb: int) -> Any:

@@ -24,7 +24,6 @@ import errno
 import logging
 import os
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,10 +33,12 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..isolate import (
     MEMORY_MESSAGE,
+    attempt,
     child_setup,
     context,
     crashed_message,
     limit_memory,
+    send_or_exit,
     time_limit_message,
 )
 from .errors import os_error_in
@@ -159,15 +160,14 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
         if task is None:
             return
         path, tmp_name, pairing, known, failed = task
-        try:
-            conn.send(evaluate_to(path, outdir, tmp_name, config, pairing, known, failed, conn.send))
-        except MemoryError:
+        reply, error, detail = attempt(evaluate_to, path, outdir, tmp_name, config, pairing, known,
+                                       failed, conn.send)
+        if error is not None:  # reported to the parent, which logs it
             (Path(outdir) / tmp_name).unlink(missing_ok=True)
-            conn.send(Reply(error=MEMORY_MESSAGE))
+            reply = Reply(error=error, detail=detail)
+        send_or_exit(conn.send, reply)
+        if error == MEMORY_MESSAGE:
             return
-        except BaseException as e:  # noqa: BLE001 - reported to the parent, which logs it
-            (Path(outdir) / tmp_name).unlink(missing_ok=True)
-            conn.send(Reply(error=f"{type(e).__name__}: {e}", detail=traceback.format_exc()))
 
 
 @dataclass

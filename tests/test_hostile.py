@@ -591,6 +591,28 @@ def test_unexpected_error_is_one_line_s001(monkeypatch: pytest.MonkeyPatch) -> N
     assert "ValueError" in f.message_en
 
 
+@pytest.mark.parametrize("text", ["1e999999999", "1e-999999999"])
+def test_an_exponent_beyond_any_figure_is_f002_at_its_cell(tmp_path: Path, text: str) -> None:
+    """Read, checked and written: the cell is named, the rest of the file is evaluated."""
+    from openpyxl import load_workbook
+
+    from xlsxperf.report import write_evaluation
+
+    wb = load_workbook(SEED)
+    sheet, ref = next(iter(wb.defined_names["income_total"].destinations))
+    wb[sheet][ref] = text
+    path = tmp_path / "e.xlsx"
+    wb.save(path)
+    ev = evaluate(path)
+    assert ev.submission.readable and ev.calc is not None
+    f002 = [f for f in ev.findings if f.code == "F002"]
+    assert [(f.sheet, f.cell) for f in f002] == [(sheet, ref.replace("$", ""))]
+    assert text in f002[0].message
+    assert not [f for f in ev.findings if f.code.startswith("S")]
+    write_evaluation(ev, tmp_path / "out.xlsx")
+    assert load_workbook(tmp_path / "out.xlsx").sheetnames
+
+
 def test_unreadable_fills_s005_limit() -> None:
     sub = unreadable("x/自评表.xlsx", "超过上限 1 MB", "over the limit of 1 MB", code="S005")
     f = sub.findings[0]

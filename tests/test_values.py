@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xlsxperf.model import Parse
 from xlsxperf.schema import Kind
@@ -98,6 +100,55 @@ def test_operator_number_and_unit_in_a_value(text, op, number, unit) -> None:
     m = split_measure(text)
     assert m is not None and (m.op, m.number, m.unit) == (op, Decimal(number), unit)
     assert parse(text, Kind.MEASURE).value == Decimal(number)
+
+
+@pytest.mark.parametrize("text, op, number, unit", [
+    ("1.2e3", None, "1200", ""), ("1.2E3", None, "1200", ""), ("≥1.2e3", "≥", "1200", ""),
+    ("2e3个", None, "2000", "个"), ("5e-1%", None, "0.5", "%"),
+])
+def test_a_value_in_e_notation_is_read_whole(text, op, number, unit) -> None:
+    """As Excel shows a large number typed as text: 1.2e3 is 1200, never 1.2."""
+    from xlsxperf.values import split_measure
+
+    m = split_measure(text)
+    assert m is not None and (m.op, m.number, m.unit) == (op, Decimal(number), unit)
+    parsed = parse(text, Kind.MEASURE)
+    assert parsed.value == Decimal(number) and f"按 {Decimal(number).normalize():f}" in parsed.note
+
+
+@pytest.mark.parametrize("text, why", [
+    ("1e999999999", "过大"), ("1e15", "过大"), ("1e-999999999", "过小"), ("1e-31", "过小"),
+])
+@pytest.mark.parametrize("kind", [Kind.AMOUNT, Kind.PERCENT, Kind.MEASURE, Kind.INTEGER])
+def test_an_exponent_beyond_any_figure_is_refused_not_raised(text, why, kind) -> None:
+    parsed = parse(text, kind)
+    assert parsed.value is None and parsed.parse == Parse.INVALID and why in parsed.note
+
+
+@pytest.mark.parametrize("text", ["1e999999999999999999999999", "≥1e99999999999999999999999999个"])
+def test_an_exponent_no_decimal_holds_is_no_measure(text) -> None:
+    from xlsxperf.values import split_measure
+
+    assert split_measure(text) is None
+    assert parse(text, Kind.AMOUNT).parse == Parse.INVALID
+
+
+def test_a_small_written_number_is_noted_without_a_page_of_zeros() -> None:
+    parsed = parse("1e-30", Kind.MEASURE)
+    assert parsed.value == Decimal("1e-30") and len(parsed.note) < 40
+
+
+_NUMBERISH = st.text(alphabet="0123456789.,eE+-−()%≥≤<>=个万元亿 ", max_size=40) | st.from_regex(
+    r"\A[≥≤]?-?\d{1,3}(\.\d{1,3})?[eE][+-]?\d{1,12}(%|个|万元)?\Z")
+
+
+@given(text=_NUMBERISH, kind=st.sampled_from([k for k in Kind if k.numeric]))
+def test_a_written_number_never_raises_and_its_note_stays_short(text: str, kind: Kind) -> None:
+    parsed = parse(text, kind)
+    assert parsed.parse in tuple(Parse)
+    assert len(parsed.note or "") < 120
+    if parsed.value is not None and parsed.parse != Parse.BLANK and kind != Kind.MEASURE:
+        assert abs(parsed.value) < 10 ** 15
 
 
 @pytest.mark.parametrize("text", ["明显提升", "应保尽保", "按月安排", "≥95%以下", "达成年度指标"])

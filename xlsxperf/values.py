@@ -37,6 +37,7 @@ _NUMBER_WITH_UNIT = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)(.
 # No amount, count or ratio reaches 10^15 (a spreadsheet keeps 15 significant digits); larger
 # numbers are typing accidents, and would overflow the 28-digit decimal arithmetic of the rules.
 MAX_MAGNITUDE = Decimal(10) ** 15
+TOO_LARGE = "数值过大，不是有效的数字"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,24 @@ def _text_number(text: str) -> tuple[Decimal, str] | None:
     return number, m.group(2)
 
 
+def _out_of_range(number: Decimal) -> str | None:
+    """Why a number written as text is no figure a form can mean, or None: 10^15 and over, or
+    under 10^-30 unless zero (1e-999999999 is no amount, and would overflow a ratio)."""
+    if number.copy_abs() >= MAX_MAGNITUDE:
+        return TOO_LARGE
+    if number and number.adjusted() < -30:
+        return "数值过小，不是有效的数字"
+    return None
+
+
+def _shown(number: Decimal) -> str:
+    """A number for a note as people write it (1200, 0.05), or in E notation when it is far
+    from both: a text cell "1e-400" must not become a note of 400 zeros."""
+    if number and abs(number.adjusted()) > 30:
+        return f"{number:E}"
+    return f"{number.normalize():f}"
+
+
 def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed:
     """Parse a raw cell value for a numeric kind (amount, integer, percent, score, year)."""
     if is_not_filled(raw):
@@ -122,13 +141,16 @@ def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed
     if found is None:
         return Parsed(None, Parse.INVALID)
     number, unit = found
-    note = f"按 {number.normalize():f}"
+    refused = _out_of_range(number)  # "1e999999": said so, before any arithmetic overflows
+    if refused:
+        return Parsed(None, Parse.INVALID, refused)
+    note = f"按 {_shown(number)}"
     if kind == Kind.AMOUNT:
         if unit and unit not in AMOUNT_UNITS:
             return Parsed(None, Parse.INVALID, f"单位“{unit}”不是金额单位")
         if unit in ("亿元", "元"):
             number = number * AMOUNT_UNITS[unit]
-            note = f"按 {number.normalize():f} 万元"
+            note = f"按 {_shown(number)} 万元"
     elif kind == Kind.PERCENT:
         if unit not in ("", "%"):
             return Parsed(None, Parse.INVALID, "不是百分比")
@@ -145,8 +167,8 @@ def parse_number(raw: Any, kind: Kind, number_format: str = "General") -> Parsed
 def _finish(number: Decimal, kind: Kind, parse: Parse, note: str) -> Parsed:
     if not number.is_finite():
         return Parsed(None, Parse.INVALID, "不是有限数字")
-    if abs(number) >= MAX_MAGNITUDE:
-        return Parsed(None, Parse.INVALID, "数值过大，不是有效的数字")
+    if number.copy_abs() >= MAX_MAGNITUDE:
+        return Parsed(None, Parse.INVALID, TOO_LARGE)
     if kind in (Kind.INTEGER, Kind.YEAR):
         if number != number.to_integral_value():
             return Parsed(None, Parse.INVALID, f"{number:f} 不是整数")
@@ -248,7 +270,7 @@ class Measure:
     written_op: str = ""  # the operator as written: ≥, 不低于, 以上 …
 
 
-_LEADING_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
+_LEADING_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(.*)$")  # 1.2e3: as Excel shows it
 _UNIT_TEXT = re.compile(r"^[^\d+\-=<>≥≤]{1,4}$")  # 个, 万元, 人次, 个工作日
 
 
@@ -269,7 +291,12 @@ def split_measure(text: str) -> Measure | None:
     m = _LEADING_NUMBER.match(t)
     if not m:
         return None
-    number = Decimal(m.group(1))  # digits and one point at most: always a Decimal
+    try:
+        number = Decimal(m.group(1))  # digits, one point at most, an exponent
+    except InvalidOperation:  # an exponent beyond any Decimal: refused (parse_number)
+        return None
+    if _out_of_range(number):
+        return None  # read as a number, and refused as too large or too small (parse_number)
     rest = m.group(2)
     for word, nature in VALUE_SUFFIXES:
         if rest.endswith(word):
@@ -325,7 +352,7 @@ def parse_measure(raw: Any, number_format: str = "General") -> Parsed:
             if _text_number(raw) is not None:  # (12.50), 1.2e3: a number all the same
                 return parse_number(raw, Kind.MEASURE, number_format)
             return Parsed(raw.strip(), Parse.OK)  # a 定性 target described in words
-        note = f"按 {m.number.normalize():f}"
+        note = f"按 {_shown(m.number)}"
         if m.strict:
             note += f"（“{m.written_op}”按“{m.op}”计分）"
         # written the forms' way (≥18个, 26次, 95%): taken as it is; anything else is noted (F003)

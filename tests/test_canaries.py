@@ -33,6 +33,20 @@ def test_skipping_merged_cell_formatting_reads_the_same_values() -> None:
                 assert other.cell(cell.row, cell.column).value == cell.value, (ws.title, cell.coordinate)
 
 
+def test_openpyxl_keeps_a_sheets_cells_in_a_dict_by_position() -> None:
+    """xlsxperf.report.annotate visits ``Worksheet._cells`` (the cells a sheet holds) instead of
+    every position up to the farthest cell."""
+    from openpyxl import Workbook
+
+    from xlsxperf.report.annotate import _cells
+
+    ws = Workbook().active
+    ws["B2"], ws["XFD1048576"] = 1, "x"
+    assert isinstance(ws._cells, dict), "openpyxl Worksheet._cells changed: review annotate._cells"
+    assert sorted(c.coordinate for c in _cells(ws)) == ["B2", "XFD1048576"]
+    assert ws._cells[(2, 2)].value == 1
+
+
 def test_xlsxwriter_leaves_plain_functions_as_they_are() -> None:
     """xlsxperf.report.xlsx.Sheet skips XlsxWriter's renaming of Excel 365 functions for
     formulas calling only PLAIN_FUNCTIONS: XlsxWriter itself must leave those unchanged."""

@@ -7,8 +7,10 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from batch_helpers import copy, xlsxperf
 from click.testing import CliRunner
 from conftest import CLEAN, MESSY, ROOT, SEED
@@ -148,17 +150,48 @@ def test_annotate_never_overwrites_a_file_we_did_not_write(tmp_path: Path) -> No
         ["2022_乐山市市中区经济合作局_评价结果.xlsx", "经济合作局_批注.xlsx", "经济合作局_批注_2.xlsx"])
 
 
-def test_annotate_runs_within_the_time_and_memory_limits(tmp_path: Path) -> None:
+def test_a_stray_cell_at_the_far_corner_still_gets_an_annotated_copy(tmp_path: Path) -> None:
+    """Only the cells a sheet holds are visited: one cell at XFD1048576 is not seventeen
+    billion positions to walk."""
     src = tmp_path / "far.xlsx"
     wb = load_workbook(CLEAN)
-    wb["基本信息"]["XFD1048576"] = "x"  # one cell at the sheet's far corner
+    wb["基本信息"]["XFD1048576"] = "x"
     wb.save(src)
     config = tmp_path / "limits.toml"
-    config.write_text("[limits]\ntimeout_s = 5\nmemory_mb = 150\n", encoding="utf-8")
+    config.write_text("[limits]\ntimeout_s = 20\nmemory_mb = 150\n", encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate",
                                       "--config", str(config)])
     assert result.exit_code == 0, result.output
-    assert "未能生成批注副本" in result.output
-    assert re.search("超过(内存|时间)限制", result.output)
+    assert "未能生成批注副本" not in result.output
+    annotated = load_workbook(out / "far_批注.xlsx")
+    assert annotated["基本信息"]["XFD1048576"].value == "x"
+    assert annotated.sheetnames[0] == "修改清单"
+
+
+def _fills_memory(*args: object) -> None:
+    hold: list = []
+    while True:
+        hold.append([None, hold])
+
+
+def _hangs(*args: object) -> None:
+    time.sleep(60)
+
+
+@pytest.mark.parametrize("annotate, said", [(_fills_memory, "超过内存限制"), (_hangs, "超过时间限制")])
+def test_annotate_runs_within_the_time_and_memory_limits(tmp_path: Path, monkeypatch, annotate,
+                                                         said: str) -> None:
+    from xlsxperf.report import save
+
+    monkeypatch.setattr(save, "annotate", annotate)  # the child is forked: it runs this one
+    src = tmp_path / "far.xlsx"
+    shutil.copy(CLEAN, src)
+    config = tmp_path / "limits.toml"
+    config.write_text("[limits]\ntimeout_s = 3\nmemory_mb = 100\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate",
+                                      "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "未能生成批注副本" in result.output and said in result.output
     assert sorted(p.name for p in out.iterdir()) == ["2022_示例市示例区统计局_评价结果.xlsx"]

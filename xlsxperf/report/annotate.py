@@ -97,20 +97,27 @@ def _first_cell(ref: str) -> str:
     return ref.replace("$", "").split(":")[0]
 
 
+def _cells(ws: Any) -> list[Any]:
+    """The cells the sheet holds, and only those: iterating its rows would make a cell for
+    every position up to the farthest one, and a single stray cell at XFD1048576 would ask
+    for seventeen billion (openpyxl keeps its cells in ``_cells``; tests/test_canaries.py
+    watches it)."""
+    return list(ws._cells.values())
+
+
 def _freeze_formulas(wb: Any, values: Any) -> None:
     """Replace every formula that has a saved value by that value."""
     for ws in wb.worksheets:
         cached = values[ws.title]
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type != "f":
-                    continue
-                value = cached.cell(cell.row, cell.column).value
-                if value is None:
-                    continue
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a saved text result that starts with "=" stays text
+        for cell in _cells(ws):
+            if cell.data_type != "f":
+                continue
+            value = cached.cell(cell.row, cell.column).value
+            if value is None:
+                continue
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # a saved text result that starts with "=" stays text
 
 
 def _argb(colour: str) -> str:
@@ -146,8 +153,8 @@ def _names_off_the_print(wb: Any) -> None:
     if S.INSTRUCTIONS not in wb.sheetnames:
         return
     ws = wb[S.INSTRUCTIONS]
-    header = next((cell.row for row in ws.iter_rows(max_col=min(ws.max_column, 8)) for cell in row
-                   if cell.value == NAMES_HEADER), None)
+    header = min((cell.row for cell in _cells(ws) if cell.column <= 8 and cell.value == NAMES_HEADER),
+                 default=None)
     if header is None or header <= 1:
         return
     ws.print_title_rows = None

@@ -337,6 +337,52 @@ def test_negated_claims_and_true_figures_stay_quiet(fill: Any, clean_data: tuple
     assert _codes(fill, clean_data, "预算资金未能全额执行，年末结转和结余 30.00 万元，未能全部支出。") == []
 
 
+def _balance_claims(fill: Any, clean_data: tuple, text: str, spent: tuple[str, ...] = ()
+                    ) -> tuple[list[Any], list[Any]]:
+    """The C003 / C004 findings and the claims of ``text`` on the clean data, with the projects
+    named in ``spent`` (all: ``("*",)``) spending their whole budget; the department keeps its
+    年末结转和结余 of 30.00 万元 either way."""
+    fields, projects, indicators = copy.deepcopy(clean_data)
+    fields["report_text"] = text
+    for p in projects:
+        if "*" in spent or p["name"] in spent:
+            p.update(budget=p["actual"], rate=D("100.00"), balance=D("0.00"))
+    ev = evaluate(fill(fields, projects, indicators))
+    claims = list(read_narrative(ev.submission, ev.calc).claims)
+    return [f for f in ev.findings if f.code in ("C003", "C004")], claims
+
+
+def test_a_claim_about_a_named_project_is_checked_on_that_project(fill: Any, clean_data: tuple) -> None:
+    """信息化运维经费 spent its whole budget: saying so is no claim about the department's
+    year-end balance (30.00 万元), nor about the other projects."""
+    found, claims = _balance_claims(fill, clean_data, "信息化运维经费项目资金已全部支付。", ("信息化运维经费",))
+    assert found == [] and [c.holds for c in claims] == [True]
+    found, _ = _balance_claims(fill, clean_data, "统计调查专项经费资金已全部支付。", ("信息化运维经费",))
+    assert [f.code for f in found] == ["C004"]
+    assert "“统计调查专项经费”全年预算数比全年执行数多 4.00 万元" in found[0].expected
+
+
+def test_a_claim_about_a_project_the_sentence_does_not_name_is_not_checked(fill: Any,
+                                                                          clean_data: tuple) -> None:
+    found, claims = _balance_claims(fill, clean_data, "该项目已于 10 月完工，资金已全部支付。")
+    assert found == []
+    assert [(c.words, c.holds) for c in claims] == [("全部支付", None)]
+    assert "无法确定" in claims[0].data
+    from xlsxperf.report.narrative_sheet import CLAIM_ZH
+
+    assert CLAIM_ZH[claims[0].holds] == "无法核对"  # as the 报告核对 sheet lists it
+
+
+def test_the_projects_money_is_not_the_departments_balance(fill: Any, clean_data: tuple) -> None:
+    """Every project spent its budget: 项目资金全部支出 holds though the department has a
+    year-end balance; 年末资金无结余 does not."""
+    found, claims = _balance_claims(fill, clean_data, "项目资金已全部支出。", ("*",))
+    assert found == [] and [c.holds for c in claims] == [True]
+    found, _ = _balance_claims(fill, clean_data, "项目资金已全部支出，年末资金无结余。", ("*",))
+    assert [f.code for f in found] == ["C004"] and "年末资金无结余" in found[0].message
+    assert "30.00 万元" in found[0].expected
+
+
 def test_clean_sample_without_report_text_has_no_warning() -> None:
     ev = evaluate(CLEAN)
     assert ev.submission.get("report_text") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from ..calc import ProjectCalc
 from ..metrics import span
 from ..model import Cell
 from ..values import to_decimal as _dec
@@ -21,7 +22,9 @@ from .phrases import (
     HUNDRED,
     MAX_CLAIMS,
     NEGATIONS,
+    ONE_PROJECT,
     PROJECT_MONEY,
+    PROJECT_WORDS,
     TOPIC_REACH,
     ZERO,
 )
@@ -43,19 +46,40 @@ def _category(prefix: str) -> str | None:
 Outcome = tuple[bool | None, str, str, Cell | None]  # holds, what the data shows (zh, en), where
 
 
-def _balance(data: Data, cat: str | None) -> Outcome:
-    """Was money left: a year-end balance, or projects that did not spend their budget?"""
+def _named_projects(data: Data, prefix: str) -> list[ProjectCalc]:
+    """The projects whose name the sentence gives before the claim (办公楼维修项目资金已全部支付),
+    written whole, with or without its 项目; names under four characters are not looked for."""
+    named = []
+    for p in data.calc.projects:
+        core = (p.name or "").strip().removesuffix("项目")
+        if len(core) >= 4 and core in prefix:
+            named.append(p)
+    return named
+
+
+def _balance(data: Data, prefix: str, clause: str) -> Outcome:
+    """Was money left: a year-end balance, or projects that did not spend their budget? The
+    sentence decides whose money: projects it names, one it does not name (not checked), a
+    category of projects, the projects (项目资金 in the claim's clause), or the department."""
     sub = data.sub
-    projects = [p for p in data.calc.projects if cat is None or p.category == cat]
+    named = _named_projects(data, prefix)
+    if not named and any(w in prefix for w in ONE_PROJECT):
+        return None, "所说的是哪个项目无法确定，未核对", "which project is meant is not clear", None
+    cat = _category(prefix)
+    projects = named or [p for p in data.calc.projects if cat is None or p.category == cat]
+    department = not named and cat is None and not any(w in clause for w in PROJECT_WORDS)
     rows = [p.row.number for p in projects]
     table = sub.projects
     unspent = sum((p.unspent for p in projects if p.unspent is not None and p.unspent > 0), ZERO)
     left = sum((b for b in (_dec(p.row.get("balance")) for p in projects) if b is not None and b > 0),
                ZERO)
     tol = CENT * max(1, len(projects))
-    who = (next(w for w, c in CATEGORY_WORDS.items() if c == cat) if cat else "") + "项目"
+    if named:
+        who = "、".join(f"“{p.name}”" for p in named)
+    else:
+        who = (next(w for w, c in CATEGORY_WORDS.items() if c == cat) if cat else "") + "项目"
     end = sub.amount("balance_end")
-    if cat is None and end is not None and end > CENT / 2:
+    if department and end is not None and end > CENT / 2:
         return False, f"年末结转和结余 {show(end, '万元')}", f"the year-end balance is {end}", \
             sub["balance_end"].cell
     if unspent > tol:
@@ -65,7 +89,7 @@ def _balance(data: Data, cat: str | None) -> Outcome:
     if left > tol:
         return (False, f"{who}年末结转结余 {show(left, '万元')}", f"{left} carried over",
                 span(table.sheet, table.columns.get("balance"), rows))
-    if not projects and (cat is not None or end is None):
+    if not projects and (not department or end is None):
         return None, "没有可核对的数据", "no data to check", None
     return True, "没有剩余资金", "no money was left", span(table.sheet, table.columns.get("actual"),
                                                          rows)
@@ -142,7 +166,7 @@ def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], fi
     for start, end, words, kind in sorted(hits):
         prefix = s[max(t.start_of("sentence", start), start - TOPIC_REACH):start]
         if kind == BALANCE:
-            holds, zh, en, cell = _balance(data, _category(prefix))
+            holds, zh, en, cell = _balance(data, prefix, s[t.start_of("clause", start):start])
         elif kind == COMPLETION:
             lo, hi = t.at[t.start_of("line", start)], t.at[t.end_of("line", start)]
             holds, zh, en, cell = _completion(

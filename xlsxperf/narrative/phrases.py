@@ -364,5 +364,7 @@ CLAIMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("全额执行", "全部执行", "执行完毕", "足额执行"), EXECUTION),
 )
 PROJECT_MONEY = ("项目资金", "项目经费")  # an execution claim about the projects' money
+# 该项目资金已全部支付: one project the sentence does not name; its claim cannot be checked
+ONE_PROJECT = ("该项目", "此项目", "本项目", "这个项目", "上述项目", "该项", "此项")
 NEGATIONS = ("未", "没", "不", "非", "无法", "难以")
 ASPIRATIONS = ("力争", "确保", "争取", "计划", "拟", "将要", "努力", "目标是", "预计")

@@ -373,6 +373,17 @@ def test_a_claim_about_a_project_the_sentence_does_not_name_is_not_checked(fill:
     assert CLAIM_ZH[claims[0].holds] == "无法核对"  # as the 报告核对 sheet lists it
 
 
+def test_a_full_execution_claim_about_a_named_project_is_checked_on_that_project(
+        fill: Any, clean_data: tuple) -> None:
+    """The department executed 97.25%: 信息化运维经费 executing its whole budget is still true."""
+    found, claims = _balance_claims(fill, clean_data, "信息化运维经费项目资金全额执行。", ("信息化运维经费",))
+    assert found == [] and [(c.words, c.holds) for c in claims] == [("全额执行", True)]
+    found, _ = _balance_claims(fill, clean_data, "普查工作经费全额执行。", ("信息化运维经费",))
+    assert [f.code for f in found] == ["C004"] and "“普查工作经费”预算执行率 92.59%" in found[0].expected
+    found, claims = _balance_claims(fill, clean_data, "该项目资金已全额执行。")
+    assert found == [] and [c.holds for c in claims] == [None]
+
+
 def test_the_projects_money_is_not_the_departments_balance(fill: Any, clean_data: tuple) -> None:
     """Every project spent its budget: 项目资金全部支出 holds though the department has a
     year-end balance; 年末资金无结余 does not."""

@@ -119,7 +119,23 @@ def _completion(data: Data, keys: set[str]) -> Outcome:
 
 
 def _execution(data: Data, prefix: str) -> Outcome:
-    """Was the budget the sentence is about spent in full?"""
+    """Was the budget the sentence is about spent in full: of projects it names, of a part of
+    the budget, or the whole? A project it does not name (该项目) is not checked."""
+    named = _named_projects(data, prefix)
+    if named:
+        rates = [(p, p.execution_rate_pct) for p in named]
+        if any(r is None for _, r in rates):
+            return None, "没有可核对的数据", "no data to check", None
+        low = [(p, r) for p, r in rates if r is not None and r < HUNDRED - CENT / 2]
+        table = data.sub.projects
+        if low:
+            shown = "；".join(f"“{p.name}”预算执行率 {show(r, '%')}" for p, r in low)
+            return False, shown, f"{len(low)} named project(s) spent less than their budget", \
+                table.cell("actual", low[0][0].row.number)
+        return True, "、".join(f"“{p.name}”" for p in named) + "预算执行率 100%", \
+            "the named projects spent their budget", None
+    if any(w in prefix for w in ONE_PROJECT):
+        return None, "所说的是哪个项目无法确定，未核对", "which project is meant is not clear", None
     scopes = [(prefix.rfind(w), k) for w, k in (("基本支出", "execution.rate_pct.basic"),
                                                 ("项目支出", "execution.rate_pct.project"))]
     scopes += [(prefix.rfind(w), f"projects.by_category.{c}.execution_rate_pct")

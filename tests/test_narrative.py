@@ -333,6 +333,18 @@ def test_completion_claim_both_sides(fill: Any, clean_data: tuple) -> None:
     assert "完成统计调查项目数" in found[0].message and "11 项" in found[0].message
 
 
+@pytest.mark.parametrize("text", ["该项目各项建设任务已全部完成。", "统计调查专项经费项目各项任务均已完成。"])
+def test_a_project_finishing_its_tasks_is_not_held_against_the_indicators(fill: Any, clean_data: tuple,
+                                                                          text: str) -> None:
+    """One indicator is unmet (11 of 12): a project's tasks are not the department's indicators."""
+    assert _codes(fill, clean_data, text, actual=D(11), score=D("18.33")) == []
+    fields, projects, indicators = copy.deepcopy(clean_data)
+    fields["report_text"] = text
+    ev = evaluate(fill(fields, projects, indicators))
+    claims = read_narrative(ev.submission, ev.calc).claims
+    assert [c.holds for c in claims] == [None] and "项目的任务" in claims[0].data
+
+
 def test_negated_claims_and_true_figures_stay_quiet(fill: Any, clean_data: tuple) -> None:
     assert _codes(fill, clean_data, "预算资金未能全额执行，年末结转和结余 30.00 万元，未能全部支出。") == []
 

@@ -57,6 +57,11 @@ def _named_projects(data: Data, prefix: str) -> list[ProjectCalc]:
     return named
 
 
+def _about_a_project(data: Data, prefix: str) -> bool:
+    """The sentence is about one or more projects: it names them, or says 该项目."""
+    return bool(_named_projects(data, prefix)) or any(w in prefix for w in ONE_PROJECT)
+
+
 def _balance(data: Data, prefix: str, clause: str) -> Outcome:
     """Was money left: a year-end balance, or projects that did not spend their budget? The
     sentence decides whose money: projects it names, one it does not name (not checked), a
@@ -185,8 +190,12 @@ def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], fi
             holds, zh, en, cell = _balance(data, prefix, s[t.start_of("clause", start):start])
         elif kind == COMPLETION:
             lo, hi = t.at[t.start_of("line", start)], t.at[t.end_of("line", start)]
-            holds, zh, en, cell = _completion(
-                data, {f.key for f in figures if f.key and lo <= f.start < hi})
+            keys = {f.key for f in figures if f.key and lo <= f.start < hi}
+            if not any(k.startswith("indicator.") for k in keys) and _about_a_project(data, prefix):
+                holds, zh, en, cell = (None, "所说的是项目的任务，未与部门绩效指标核对",
+                                       "it is about a project's tasks, not the indicators", None)
+            else:
+                holds, zh, en, cell = _completion(data, keys)
         else:
             holds, zh, en, cell = _execution(data, prefix)
         clause = t.span(t.start_of("clause", start), t.end_of("clause", end)).strip(" ，,；;：:")

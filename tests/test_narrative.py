@@ -396,6 +396,15 @@ def test_a_full_execution_claim_about_a_named_project_is_checked_on_that_project
     assert found == [] and [c.holds for c in claims] == [None]
 
 
+@pytest.mark.parametrize("text", ["除统计调查专项经费外，其余项目资金已全部支付。",
+                                  "普查工作经费以外的项目资金均已全额执行。", "其他项目资金已全部支出。"])
+def test_all_projects_but_some_cannot_be_checked(fill: Any, clean_data: tuple, text: str) -> None:
+    """The project the sentence leaves out has money left; which ones it means, the data
+    cannot tell: listed as not checked, never held against the one left out."""
+    found, claims = _balance_claims(fill, clean_data, text, ("信息化运维经费", "聘用人员经费"))
+    assert found == [] and [c.holds for c in claims] == [None]
+
+
 def test_the_projects_money_is_not_the_departments_balance(fill: Any, clean_data: tuple) -> None:
     """Every project spent its budget: 项目资金全部支出 holds though the department has a
     year-end balance; 年末资金无结余 does not."""

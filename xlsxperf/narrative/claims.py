@@ -12,6 +12,7 @@ from ..model import Cell
 from ..values import to_decimal as _dec
 from .data import Data
 from .phrases import (
+    ALL_BUT,
     ASPIRATIONS,
     BALANCE,
     CATEGORY_WORDS,
@@ -57,19 +58,28 @@ def _named_projects(data: Data, prefix: str) -> list[ProjectCalc]:
     return named
 
 
+def _unclear_projects(prefix: str) -> bool:
+    """Which projects the sentence means cannot be told: 该项目 (one it does not name), 除…外
+    or 其余项目 (all but some)."""
+    return any(w in prefix for w in ONE_PROJECT) or bool(ALL_BUT.search(prefix))
+
+
+UNCLEAR: Outcome = (None, "所说的是哪些项目无法确定，未核对", "which projects are meant is not clear", None)
+
+
 def _about_a_project(data: Data, prefix: str) -> bool:
-    """The sentence is about one or more projects: it names them, or says 该项目."""
-    return bool(_named_projects(data, prefix)) or any(w in prefix for w in ONE_PROJECT)
+    """The sentence is about one or more projects: it names them, or says 该项目 / 其余项目."""
+    return bool(_named_projects(data, prefix)) or _unclear_projects(prefix)
 
 
 def _balance(data: Data, prefix: str, clause: str) -> Outcome:
     """Was money left: a year-end balance, or projects that did not spend their budget? The
     sentence decides whose money: projects it names, one it does not name (not checked), a
     category of projects, the projects (项目资金 in the claim's clause), or the department."""
+    if _unclear_projects(prefix):
+        return UNCLEAR
     sub = data.sub
     named = _named_projects(data, prefix)
-    if not named and any(w in prefix for w in ONE_PROJECT):
-        return None, "所说的是哪个项目无法确定，未核对", "which project is meant is not clear", None
     cat = _category(prefix)
     projects = named or [p for p in data.calc.projects if cat is None or p.category == cat]
     department = not named and cat is None and not any(w in clause for w in PROJECT_WORDS)
@@ -125,7 +135,9 @@ def _completion(data: Data, keys: set[str]) -> Outcome:
 
 def _execution(data: Data, prefix: str) -> Outcome:
     """Was the budget the sentence is about spent in full: of projects it names, of a part of
-    the budget, or the whole? A project it does not name (该项目) is not checked."""
+    the budget, or the whole? Projects it does not make clear (该项目, 除…外) are not checked."""
+    if _unclear_projects(prefix):
+        return UNCLEAR
     named = _named_projects(data, prefix)
     if named:
         rates = [(p, p.execution_rate_pct) for p in named]
@@ -139,8 +151,6 @@ def _execution(data: Data, prefix: str) -> Outcome:
                 table.cell("actual", low[0][0].row.number)
         return True, "、".join(f"“{p.name}”" for p in named) + "预算执行率 100%", \
             "the named projects spent their budget", None
-    if any(w in prefix for w in ONE_PROJECT):
-        return None, "所说的是哪个项目无法确定，未核对", "which project is meant is not clear", None
     scopes = [(prefix.rfind(w), k) for w, k in (("基本支出", "execution.rate_pct.basic"),
                                                 ("项目支出", "execution.rate_pct.project"))]
     scopes += [(prefix.rfind(w), f"projects.by_category.{c}.execution_rate_pct")

@@ -366,5 +366,7 @@ CLAIMS: tuple[tuple[tuple[str, ...], str], ...] = (
 PROJECT_MONEY = ("项目资金", "项目经费")  # an execution claim about the projects' money
 # 该项目资金已全部支付: one project the sentence does not name; its claim cannot be checked
 ONE_PROJECT = ("该项目", "此项目", "本项目", "这个项目", "上述项目", "该项", "此项")
+# 除统计调查项目外，其余项目资金已全部支付: all but some projects; which, the data cannot tell
+ALL_BUT = re.compile(r"除[^。；;]{0,60}?(?:外|以外|之外)|(?:以外|之外)的|(?:其余|其他|其它)(?:项目|各项目)")
 NEGATIONS = ("未", "没", "不", "非", "无法", "难以")
 ASPIRATIONS = ("力争", "确保", "争取", "计划", "拟", "将要", "努力", "目标是", "预计")

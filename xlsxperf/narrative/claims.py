@@ -58,26 +58,23 @@ def _named_projects(data: Data, prefix: str) -> list[ProjectCalc]:
     return named
 
 
-def _unclear_projects(prefix: str) -> bool:
-    """Which projects the sentence means cannot be told: 该项目 (one it does not name), 除…外
-    or 其余项目 (all but some)."""
-    return any(w in prefix for w in ONE_PROJECT) or bool(ALL_BUT.search(prefix))
-
-
-UNCLEAR: Outcome = (None, "所说的是哪些项目无法确定，未核对", "which projects are meant is not clear", None)
-
-
-def _about_a_project(data: Data, prefix: str) -> bool:
-    """The sentence is about one or more projects: it names them, or says 该项目 / 其余项目."""
-    return bool(_named_projects(data, prefix)) or _unclear_projects(prefix)
+def _unclear(prefix: str) -> Outcome | None:
+    """Not checked, and why, when the sentence does not make clear what it is about: all but
+    some (除…外, …以外的, 其余项目), or a project it does not name (该项目)."""
+    if ALL_BUT.search(prefix):
+        return None, "句中除去了一部分，所说的范围无法确定，未核对", "it says all but some", None
+    if any(w in prefix for w in ONE_PROJECT):
+        return None, "所说的是哪个项目无法确定，未核对", "which project is meant is not clear", None
+    return None
 
 
 def _balance(data: Data, prefix: str, clause: str) -> Outcome:
     """Was money left: a year-end balance, or projects that did not spend their budget? The
     sentence decides whose money: projects it names, one it does not name (not checked), a
     category of projects, the projects (项目资金 in the claim's clause), or the department."""
-    if _unclear_projects(prefix):
-        return UNCLEAR
+    unclear = _unclear(prefix)
+    if unclear:
+        return unclear
     sub = data.sub
     named = _named_projects(data, prefix)
     cat = _category(prefix)
@@ -136,8 +133,9 @@ def _completion(data: Data, keys: set[str]) -> Outcome:
 def _execution(data: Data, prefix: str) -> Outcome:
     """Was the budget the sentence is about spent in full: of projects it names, of a part of
     the budget, or the whole? Projects it does not make clear (该项目, 除…外) are not checked."""
-    if _unclear_projects(prefix):
-        return UNCLEAR
+    unclear = _unclear(prefix)
+    if unclear:
+        return unclear
     named = _named_projects(data, prefix)
     if named:
         rates = [(p, p.execution_rate_pct) for p in named]
@@ -201,11 +199,12 @@ def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], fi
         elif kind == COMPLETION:
             lo, hi = t.at[t.start_of("line", start)], t.at[t.end_of("line", start)]
             keys = {f.key for f in figures if f.key and lo <= f.start < hi}
-            if not any(k.startswith("indicator.") for k in keys) and _about_a_project(data, prefix):
-                holds, zh, en, cell = (None, "所说的是项目的任务，未与部门绩效指标核对",
-                                       "it is about a project's tasks, not the indicators", None)
-            else:
-                holds, zh, en, cell = _completion(data, keys)
+            unclear = _unclear(prefix)
+            if unclear is None and not any(k.startswith("indicator.") for k in keys) \
+                    and _named_projects(data, prefix):
+                unclear = (None, "所说的是项目的任务，未与部门绩效指标核对",
+                           "it is about a project's tasks, not the indicators", None)
+            holds, zh, en, cell = unclear or _completion(data, keys)
         else:
             holds, zh, en, cell = _execution(data, prefix)
         clause = t.span(t.start_of("clause", start), t.end_of("clause", end)).strip(" ，,；;：:")

@@ -79,6 +79,14 @@ def wait_gone(pgid: int, seconds: float = 10) -> list[int]:
     return left
 
 
+def fill_memory(*args: object) -> None:
+    """What a sheet that claims a million cells does to a reader: the memory cap is reached by
+    many small objects in reference cycles, held by the failing call's frames."""
+    hold: list = []
+    while True:
+        hold.append([None, hold])
+
+
 def temp_files(folder: Path) -> list[Path]:
     from xlsxperf.files import is_temp_name
 

@@ -14,11 +14,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from batch_helpers import (
     copy,
+    fill_memory,
     group_members,
     names,
     report,
@@ -183,18 +185,29 @@ def test_a_real_full_disk_gives_one_line_and_no_empty_files(tmp_path: Path) -> N
 # -- 3. transient failures are tried again ---------------------------------------------------------
 
 
-def test_a_crashed_worker_is_retried_then_given_up_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
+def _failing_in_a_worker(tmp_path: Path, monkeypatch, name: str, fail: Callable[[], object]
+                         ) -> tuple[Path, Path]:
+    """An inbox of a fine file and ``name``, whose worker calls ``fail`` before evaluating it;
+    the real ``evaluate_to`` stays reachable as ``workers.evaluate_to.__wrapped__``."""
     box, out = tmp_path / "box", tmp_path / "out"
     copy(CLEAN, box / "fine.xlsx")
-    copy(SEED, box / "killed.xlsx")
+    copy(SEED, box / name)
     real = workers.evaluate_to
 
-    def oom_killed(path: str, *args):
-        if "killed" in Path(path).name:
-            os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
+    def failing(path: str, *args):
+        if Path(path).name == name:
+            fail()
         return real(path, *args)
 
-    monkeypatch.setattr(workers, "evaluate_to", oom_killed)
+    failing.__wrapped__ = real  # type: ignore[attr-defined]
+    monkeypatch.setattr(workers, "evaluate_to", failing)
+    return box, out
+
+
+def test_a_crashed_worker_is_retried_then_given_up_until_the_file_changes(tmp_path: Path, monkeypatch) -> None:
+    box, out = _failing_in_a_worker(tmp_path, monkeypatch, "killed.xlsx",
+                                    lambda: os.kill(os.getpid(), signal.SIGKILL))  # as the OOM killer
+    real = workers.evaluate_to.__wrapped__  # type: ignore[attr-defined]
     for attempt in range(1, MAX_TRIES + 1):
         result = run_batch([box], out, default_config())
         killed = {r.path.name: r for r in result.files}["killed.xlsx"]
@@ -214,14 +227,6 @@ def test_a_crashed_worker_is_retried_then_given_up_until_the_file_changes(tmp_pa
     assert fixed["killed.xlsx"].status == "ok" and fixed["killed.xlsx"].source is Source.EVALUATED
 
 
-def _fill_memory_with_small_objects(*args: object) -> None:
-    """What a sheet that claims a million cells does to a reader: the cap is reached by many
-    small objects in reference cycles, held by the failing call's frames."""
-    hold: list = []
-    while True:
-        hold.append([None, hold])
-
-
 class _Unsendable:
     def __reduce__(self) -> tuple:
         raise MemoryError  # no memory left to say what happened
@@ -232,7 +237,7 @@ def test_a_child_that_fills_its_memory_says_so() -> None:
     from xlsxperf.isolate import MEMORY_MESSAGE, LimitExceeded, call
 
     with pytest.raises(LimitExceeded) as raised:
-        call(_fill_memory_with_small_objects, (), 60, 64)
+        call(fill_memory, (), 60, 64)
     assert str(raised.value) == MEMORY_MESSAGE  # not "进程异常退出，退出码 1"
 
 
@@ -248,17 +253,7 @@ def test_a_child_without_memory_to_answer_is_read_as_out_of_memory() -> None:
 def test_a_worker_that_fills_its_memory_says_so_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
     from xlsxperf.config import Limits
 
-    box, out = tmp_path / "box", tmp_path / "out"
-    copy(CLEAN, box / "fine.xlsx")
-    copy(SEED, box / "huge.xlsx")
-    real = workers.evaluate_to
-
-    def huge(path: str, *args):
-        if "huge" in Path(path).name:
-            _fill_memory_with_small_objects()
-        return real(path, *args)
-
-    monkeypatch.setattr(workers, "evaluate_to", huge)
+    box, out = _failing_in_a_worker(tmp_path, monkeypatch, "huge.xlsx", fill_memory)
     config = dataclasses.replace(default_config(), limits=Limits(memory_mb=64))
     files = {r.path.name: r for r in run_batch([box], out, config).files}
     assert files["fine.xlsx"].status == "ok"

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from batch_helpers import copy, xlsxperf
+from batch_helpers import copy, fill_memory, xlsxperf
 from click.testing import CliRunner
 from conftest import CLEAN, MESSY, ROOT, SEED
 from openpyxl import load_workbook
@@ -150,6 +150,16 @@ def test_annotate_never_overwrites_a_file_we_did_not_write(tmp_path: Path) -> No
         ["2022_乐山市市中区经济合作局_评价结果.xlsx", "经济合作局_批注.xlsx", "经济合作局_批注_2.xlsx"])
 
 
+def _annotated_within(src: Path, timeout_s: int, memory_mb: int) -> tuple[Path, str]:
+    """``check SRC -o out --annotate`` under these limits: the output folder and what it printed."""
+    config = src.parent / "limits.toml"
+    config.write_text(f"[limits]\ntimeout_s = {timeout_s}\nmemory_mb = {memory_mb}\n", encoding="utf-8")
+    out = src.parent / "out"
+    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
 def test_a_stray_cell_at_the_far_corner_still_gets_an_annotated_copy(tmp_path: Path) -> None:
     """Only the cells a sheet holds are visited: one cell at XFD1048576 is not seventeen
     billion positions to walk."""
@@ -157,29 +167,18 @@ def test_a_stray_cell_at_the_far_corner_still_gets_an_annotated_copy(tmp_path: P
     wb = load_workbook(CLEAN)
     wb["基本信息"]["XFD1048576"] = "x"
     wb.save(src)
-    config = tmp_path / "limits.toml"
-    config.write_text("[limits]\ntimeout_s = 20\nmemory_mb = 150\n", encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate",
-                                      "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    assert "未能生成批注副本" not in result.output
+    out, output = _annotated_within(src, timeout_s=20, memory_mb=150)
+    assert "未能生成批注副本" not in output
     annotated = load_workbook(out / "far_批注.xlsx")
     assert annotated["基本信息"]["XFD1048576"].value == "x"
     assert annotated.sheetnames[0] == "修改清单"
-
-
-def _fills_memory(*args: object) -> None:
-    hold: list = []
-    while True:
-        hold.append([None, hold])
 
 
 def _hangs(*args: object) -> None:
     time.sleep(60)
 
 
-@pytest.mark.parametrize("annotate, said", [(_fills_memory, "超过内存限制"), (_hangs, "超过时间限制")])
+@pytest.mark.parametrize("annotate, said", [(fill_memory, "超过内存限制"), (_hangs, "超过时间限制")])
 def test_annotate_runs_within_the_time_and_memory_limits(tmp_path: Path, monkeypatch, annotate,
                                                          said: str) -> None:
     from xlsxperf.report import save
@@ -187,11 +186,6 @@ def test_annotate_runs_within_the_time_and_memory_limits(tmp_path: Path, monkeyp
     monkeypatch.setattr(save, "annotate", annotate)  # the child is forked: it runs this one
     src = tmp_path / "far.xlsx"
     shutil.copy(CLEAN, src)
-    config = tmp_path / "limits.toml"
-    config.write_text("[limits]\ntimeout_s = 3\nmemory_mb = 100\n", encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["check", str(src), "-o", str(out), "--annotate",
-                                      "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    assert "未能生成批注副本" in result.output and said in result.output
+    out, output = _annotated_within(src, timeout_s=3, memory_mb=100)
+    assert "未能生成批注副本" in output and said in output
     assert sorted(p.name for p in out.iterdir()) == ["2022_示例市示例区统计局_评价结果.xlsx"]

@@ -127,6 +127,11 @@ def damaged_zip(detail: str) -> tuple[str, str]:
             f"the zip package is damaged ({detail}); save it again as .xlsx")
 
 
+def damaged_xml(detail: str) -> tuple[str, str]:
+    return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
+            f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
+
+
 def _encrypted() -> Preflight:
     return _unreadable("encrypted", *ENCRYPTED)
 

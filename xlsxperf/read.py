@@ -31,6 +31,7 @@ from .preflight import (
     DeadlineExpired,
     Format,
     LimitExceeded,
+    damaged_xml,
     damaged_zip,
     deadline,
     memory_exceeded,
@@ -485,17 +486,13 @@ def describe_open_error(e: BaseException) -> tuple[str, str]:
                 f"the workbook is incomplete: the part {part} is missing; save it again as .xlsx")
     broken = _cause(e, (ParseError, ExpatError))
     if broken is not None:
-        detail = error_detail(broken)
-        return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
-                f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
+        return damaged_xml(error_detail(broken))
     module = type(e).__module__ or ""
     if module.startswith("python_calamine"):
         return _calamine_error(e, detail)
     if module.startswith("xlrd") or module.startswith("olefile"):
         if "encrypt" in str(e).lower():
-            return ("工作簿设置了打开密码（已加密），请先取消密码保护，再另存为 .xlsx 提交",
-                    "the workbook is password-protected (encrypted); remove the password and "
-                    "save it as .xlsx")
+            return ENCRYPTED
         return (f"不是有效的 Excel 97-2003 文件（{detail}），请另存为 .xlsx",
                 f"not a valid Excel 97-2003 file ({detail}); save it as .xlsx")
     return f"无法解析（{detail}）", f"cannot parse ({detail})"
@@ -508,8 +505,7 @@ def _calamine_error(e: BaseException, detail: str) -> tuple[str, str]:
     if kind == "PasswordError":
         return ENCRYPTED
     if kind == "XmlError":
-        return (f"工作簿中的 XML 已损坏（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",
-                f"an XML part of the workbook is damaged ({detail}); save it again as .xlsx")
+        return damaged_xml(detail)
     if kind == "ZipError":
         return damaged_zip(detail)
     return (f"无法解析（{detail}），请用 Excel 或 WPS 重新保存为 .xlsx",

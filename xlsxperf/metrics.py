@@ -186,20 +186,6 @@ def _share_formula(part: str, whole: str) -> Formula:
     return formula
 
 
-def _appropriation_share() -> Metric:
-    def exact(b: Basis) -> MetricValue:
-        part, whole = b.values.get("income.fiscal_appropriation"), b.values.get("income.total")
-        return ratio(part, whole) if isinstance(part, Decimal) and isinstance(whole, Decimal) \
-            else None
-
-    def formula(src: Sources, b: Basis) -> str:
-        return X.share(src.metric_ref("income.fiscal_appropriation"), src.metric_ref("income.total"))
-
-    return Metric("income.share_pct.fiscal_appropriation", "财政拨款收入占比",
-                  "财政拨款收入 ÷ 收入合计 × 100%", "%", exact, formula,
-                  at=_field_cell("income_general_budget"))
-
-
 def _grand_total(key: str, label: str, words: str, total: str, balance: str, at: str) -> Metric:
     """收入总计 / 支出总计 (决算 wording): this year's total and the balance carried in or out."""
     def exact(b: Basis) -> MetricValue:
@@ -258,6 +244,11 @@ def _metric_ratio(part: str, whole: str) -> Exact:
         return ratio(p, w) if isinstance(p, Decimal) and isinstance(w, Decimal) else None
 
     return exact
+
+
+def _metric_share(part: str, whole: str) -> Formula:
+    """The Excel formula of :func:`_metric_ratio`: part ÷ whole × 100 over their cells."""
+    return lambda src, b: X.share(src.metric_ref(part), src.metric_ref(whole))
 
 
 def _adjustment(b: Basis) -> MetricValue:
@@ -326,7 +317,10 @@ METRICS: tuple[Metric, ...] = (
            "一般公共预算 + 政府性基金预算 + 国有资本经营预算财政拨款收入", "万元",
            _field_sum(APPROPRIATION_FIELDS), _sum_formula(APPROPRIATION_FIELDS), places=None,
            at=_field_cell("income_general_budget")),
-    _appropriation_share(),
+    Metric("income.share_pct.fiscal_appropriation", "财政拨款收入占比", "财政拨款收入 ÷ 收入合计 × 100%",
+           "%", _metric_ratio("income.fiscal_appropriation", "income.total"),
+           _metric_share("income.fiscal_appropriation", "income.total"),
+           at=_field_cell("income_general_budget")),
     _grand_total("income.grand_total", "收入总计", "收入合计 + 年初结转和结余", "income.total",
                  "balance_start", "income_total"),
     Metric("expenditure.total", "支出合计", "基本支出 + 项目支出", "万元", _field_sum(EXPENDITURE_FIELDS),
@@ -347,8 +341,7 @@ METRICS: tuple[Metric, ...] = (
     _staff_total("staff", "期末实有人数合计", "实有行政 + 事业 + 工勤人员"),
     Metric("staff.control_rate_pct", "人员控制率", "期末实有人数合计 ÷ 核定编制合计 × 100%", "%",
            _metric_ratio("staff.actual_total", "staff.quota_total"),
-           lambda src, b: X.share(src.metric_ref("staff.actual_total"),
-                                  src.metric_ref("staff.quota_total")),
+           _metric_share("staff.actual_total", "staff.quota_total"),
            at=_field_cell("staff_total")),
     Metric("score.budget_computed", "预算执行率得分",
            "min(权重, 预算执行率 × 权重)，执行率 = 合计全年执行数 ÷ 全年预算数", "分",

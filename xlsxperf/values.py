@@ -219,14 +219,11 @@ _POINTS = re.compile(r"^(.*指标)\(\d+(?:\.\d+)?分\)$")  # 产出指标（50�
 
 
 def parse_choice(raw: Any, choices: tuple[str, ...]) -> Parsed:
+    """One of ``choices``, as written or in a wording the forms use (a column's reader parses
+    each distinct cell once: see read.Locator.table)."""
     if is_not_filled(raw):
         return Parsed(None, Parse.BLANK)
-    return _choice(str(raw), choices)
-
-
-@lru_cache(maxsize=4096)  # a choice column holds a few distinct words in every row
-def _choice(text: str, choices: tuple[str, ...]) -> Parsed:
-    t = normalize_label(text)
+    t = normalize_label(str(raw))
     for choice in choices:
         if t == normalize_label(choice):
             return Parsed(choice, Parse.OK)
@@ -239,7 +236,7 @@ def _choice(text: str, choices: tuple[str, ...]) -> Parsed:
     for choice in choices:  # 数量 for 数量指标
         if choice.endswith("指标") and t == normalize_label(choice[:-2]):
             return Parsed(choice, Parse.NORMALIZED, f"按“{choice}”")
-    return Parsed(text.strip(), Parse.INVALID, "不在可选项中")
+    return Parsed(str(raw).strip(), Parse.INVALID, "不在可选项中")
 
 
 def _bare(text: str) -> str:

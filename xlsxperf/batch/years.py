@@ -80,10 +80,6 @@ class Known(NamedTuple):
         return cls(doc["path"], sha, who.name, who.code, who.supervisor, who.year)
 
 
-def _label(k: Any) -> str:
-    return Path(k.path).name
-
-
 def plan(docs: Sequence[dict[str, Any]]) -> dict[str, Pairing]:
     """The pairing each evaluated submission (file document) should be evaluated with, by
     path; a path not in the result is evaluated on its own, with nothing to say."""
@@ -99,8 +95,7 @@ def plan(docs: Sequence[dict[str, Any]]) -> dict[str, Pairing]:
 def choose(me: Known, known: Sequence[Known]) -> Pairing:
     """The pairing of a file just read (``me``) among the submissions ``known`` so far: what
     :func:`plan` would say if these were all."""
-    matcher = Matcher([k for k in known if k.path != me.path], identify=lambda k: k.who,
-                      label=_label, content=lambda k: k.sha256)
+    matcher = Matcher([k for k in known if k.path != me.path], identify=lambda k: k.who)
     m = matcher.match(me, me.who)
     if m.earlier is not None:
         return Pairing(m.earlier.path, m.earlier.sha256)

@@ -541,10 +541,8 @@ class _Feedback:
             state = f"无法审核 {(result.error or '').splitlines()[0] if result.error else ''}"
             state += "（下次重试）" if result.source is Source.RETRY else "（不再重试）"
         else:
-            from .model import Status
-
             counts = doc["counts"]
-            state = f"{Status(doc['status']).zh} 错误 {counts['error']} 警告 {counts['warning']} 提示 {counts['info']}"
+            state = f"{result.status.zh} 错误 {counts['error']} 警告 {counts['warning']} 提示 {counts['info']}"
         click.echo(_stamp(f"[{self.done}/{self.total}] {shown(result.key)}: {state}", sys.stderr), err=True)
 
     def close(self) -> None:

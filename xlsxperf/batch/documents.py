@@ -109,21 +109,18 @@ class Documents:
             pass
         return None
 
-    def prune(self, keep: Iterable[Stored | None]) -> int:
+    def prune(self, keep: Iterable[Stored | None]) -> None:
         """Remove the documents not in ``keep``, and temporary files of killed runs: only
         files named as we name ours."""
         names = {s.name for s in keep if s is not None}
         try:
             found = os.listdir(self.folder)
         except OSError:
-            return 0
-        removed = 0
+            return
         for name in found:
             if name in names or not (_NAME.match(name) or is_temp_name(name)):
                 continue
             try:
                 os.unlink(os.path.join(self.folder, name))
-                removed += 1
             except OSError as e:
                 log.warning("could not remove %s: %s", name, e)
-        return removed

@@ -120,9 +120,8 @@ class FileResult:
 
     def digest(self) -> str:
         """A digest of :meth:`text`, made from what is in memory."""
-        dups = json.dumps(self.record.get("duplicate_of"), ensure_ascii=False)
         if self.stored is not None:
-            return f"{self.stored.sha256} {dups}"
+            return f"{self.stored.sha256} {json.dumps(self.record.get('duplicate_of'), ensure_ascii=False)}"
         from ..render import to_json
 
         return hashlib.sha256(to_json(self.record).encode("utf-8", "surrogateescape")).hexdigest()
@@ -440,7 +439,8 @@ class _Run:
                 return y
             found = _YEAR.findall(path)
             return int(found[-1]) if found else _UNKNOWN_YEAR
-        return [Task(p, temp_name("evaluation.xlsx"), wave=year(p)) for p in sorted(todo, key=year)]
+        waves = {p: year(p) for p in todo}
+        return [Task(p, temp_name("evaluation.xlsx"), wave=waves[p]) for p in sorted(todo, key=waves.__getitem__)]
 
     def _last_year(self, path: str) -> int | None:
         """The 评价年度 the input had when it was last evaluated, if known."""
@@ -524,13 +524,12 @@ class _Run:
     # -- 4: as each file finishes --------------------------------------------------------------
 
     def _finished(self, path: str, reply: Reply) -> None:
-        key = path
         self.done.add(path)
         if reply.write_errno is not None:
             e = OSError(reply.write_errno, os.strerror(reply.write_errno))
             raise from_os_error(e, self.outdir) or OutdirUnwritable(
                 f"无法在输出文件夹中写出评价结果：{self.outdir}（{e.strerror}）")
-        old = self.state.entries.get(key)
+        old = self.state.entries.get(path)
         st = self.stats[path]
         if reply.error or reply.doc is None or reply.transient:
             self._failed(path, reply, old, st)
@@ -544,14 +543,14 @@ class _Run:
             from ..render import file_record, to_json
 
             doc = reply.doc
-            output = self._name_for(key, reply.suggestion) if reply.output_tmp else None
+            output = self._name_for(path, reply.suggestion) if reply.output_tmp else None
             doc["output"] = output
             stored = self.documents.put(to_json(doc))  # in place before the state names it
             record = file_record(doc)
             entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
-                          pairing=reply.pairing or NONE, stored=stored).share(key, self.state.shared)
-            self.state.entries[key] = entry
-            self.store.record(key, entry)
+                          pairing=reply.pairing or NONE, stored=stored).share(path, self.state.shared)
+            self.state.entries[path] = entry
+            self.store.record(path, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
             if output and reply.output_tmp:

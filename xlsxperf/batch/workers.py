@@ -252,7 +252,7 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
     def hand_out(w: _Worker, task: Task) -> None:
         task = prepare(task)
         w.task, w.started, w.pairing = task, time.monotonic(), None
-        w.conn.send((str(task.path), task.tmp_name, task.pairing, task.known, task.failed))
+        w.conn.send((task.path, task.tmp_name, task.pairing, task.known, task.failed))
 
     try:
         while queue or any(w.task for w in workers):

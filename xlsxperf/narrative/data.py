@@ -4,11 +4,13 @@ projects and indicators), with its cell and, for a typed total, the sum of its p
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .. import schema as S
-from ..metrics import BY_KEY, METRICS, Metric, span
+from ..metrics import BY_KEY, EXPENDITURE_FIELDS, INCOME_FIELDS, METRICS, Metric, span
 from ..model import Submission
+from ..scoring import ratio
 from ..values import to_decimal as _dec
 from .index import PhraseIndex, indicator_rows, indicator_unit, project_rows
 from .phrases import (
@@ -21,15 +23,12 @@ from .phrases import (
     MEASURES,
     TEXT_FIELDS,
     ZERO,
-    Bind,
 )
 from .records import Datum
 from .text import fold, fold_name
 
 if TYPE_CHECKING:
     from ..calc import Calc, IndicatorCalc, ProjectCalc
-
-_TABLE: list[Bind] = list(BINDINGS)
 
 # A field and the metrics that compute the figure it states (budget_score: 预算执行率得分)
 COMPUTING: dict[str, list[Metric]] = {}
@@ -39,8 +38,8 @@ for _m in METRICS:
 
 # A typed total and the parts that should add up to it: (parts, signs, what the sum is)
 TYPED_TOTALS: dict[str, tuple[tuple[str, ...], tuple[int, ...], str]] = {
-    "income_total": (tuple(f"income_{k}" for k, _ in S.INCOME_SOURCES), (), "各项收入之和"),
-    "exp_total": (("exp_basic", "exp_project"), (), "基本支出与项目支出之和"),
+    "income_total": (tuple(INCOME_FIELDS), (), "各项收入之和"),
+    "exp_total": (tuple(EXPENDITURE_FIELDS), (), "基本支出与项目支出之和"),
     "quota_total": (("quota_admin", "quota_institution", "quota_worker"), (), "各类编制之和"),
     "staff_total": (("staff_admin", "staff_institution", "staff_worker"), (), "各类人员之和"),
     **{f"exec_total_{col}": ((f"exec_basic_{col}", f"exec_project_{col}"), (),
@@ -61,19 +60,14 @@ class Data:
         self.basis = calc.basis(sub)
         name = sub.get("unit_name")
         self.unit_name = fold_name(name) if isinstance(name, str) else ""
-        self._index: PhraseIndex | None = None
-        self._measured: dict[str, list[tuple[int, str]]] | None = None
-        self._valued: list[tuple[str, Decimal, Decimal, int]] | None = None
 
-    @property
+    @cached_property
     def index(self) -> PhraseIndex:
         """The table's phrases and this workbook's names, built once."""
-        if self._index is None:
-            ends = frozenset(t[i:i + n] for t in self._texts() for n in (2, 3, 4)
-                             for i in range(len(t) - n + 1))
-            self._index = PhraseIndex([*_TABLE, *indicator_rows(self.calc.indicators, ends),
-                                       *project_rows(self.calc.projects)])
-        return self._index
+        ends = frozenset(t[i:i + n] for t in self._texts() for n in (2, 3, 4)
+                         for i in range(len(t) - n + 1))
+        return PhraseIndex([*BINDINGS, *indicator_rows(self.calc.indicators, ends),
+                            *project_rows(self.calc.projects)])
 
     def _texts(self) -> list[str]:
         """The long-text fields, folded."""
@@ -88,33 +82,29 @@ class Data:
         """Is all the department's money from this source (no other income, no opening
         balance)? Then 一般公共预算财政拨款基本支出 is 基本支出."""
         own = FUNDING_SOURCES.get(funding, ())
-        others = [n for n in (f"income_{k}" for k, _ in S.INCOME_SOURCES) if n not in own]
+        others = [n for n in INCOME_FIELDS if n not in own]
         values = [self.sub.number(n) for n in [*others, "balance_start"]]
         return bool(own) and all(v is not None and v == 0 for v in values)
 
-    @property
+    @cached_property
     def measured(self) -> dict[str, list[tuple[int, str]]]:
         """Measure word (场, 篇, 公里 …) → the indicators counted in it: (row, name)."""
-        if self._measured is None:
-            self._measured = {}
-            for ind in self.calc.indicators:
-                u = indicator_unit(ind)
-                if u is not None and u[0] in MEASURES and ind.name and \
-                        _dec(ind.row.get("actual")) is not None:
-                    self._measured.setdefault(u[0], []).append((ind.row.number,
-                                                                 fold_name(ind.name)))
-        return self._measured
+        measured: dict[str, list[tuple[int, str]]] = {}
+        for ind in self.calc.indicators:
+            u = indicator_unit(ind)
+            if u is not None and u[0] in MEASURES and ind.name and _dec(ind.row.get("actual")) is not None:
+                measured.setdefault(u[0], []).append((ind.row.number, fold_name(ind.name)))
+        return measured
 
-    @property
+    @cached_property
     def valued(self) -> list[tuple[str, Decimal, Decimal, int]]:
         """Every indicator's (kind, factor, 完成值, row)."""
-        if self._valued is None:
-            self._valued = []
-            for ind in self.calc.indicators:
-                u, actual = indicator_unit(ind), _dec(ind.row.get("actual"))
-                if u is not None and actual is not None:
-                    self._valued.append((u[0], u[1], actual, ind.row.number))
-        return self._valued
+        valued = []
+        for ind in self.calc.indicators:
+            u, actual = indicator_unit(ind), _dec(ind.row.get("actual"))
+            if u is not None and actual is not None:
+                valued.append((u[0], u[1], actual, ind.row.number))
+        return valued
 
     def label(self, key: str) -> str:
         if key in S.FIELDS:
@@ -233,10 +223,8 @@ class Data:
             return None
         table = self.sub.projects
         if what == "rate_pct":
-            actual, budget = p.row.decimal("actual"), p.row.decimal("budget")
-            if actual is None or not budget:
-                return None
-            return Datum(actual / budget * HUNDRED, "%", table.cell("actual", p.row.number), True)
+            rate = ratio(p.row.decimal("actual"), p.row.decimal("budget"))
+            return None if rate is None else Datum(rate, "%", table.cell("actual", p.row.number), True)
         v = p.row.decimal(what)
         return None if v is None else Datum(v, "万元", table.cell(what, p.row.number))
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import Cell
 from .data import Data
@@ -85,6 +86,12 @@ _GAP_WORDS = tuple(sorted(set(INDICATOR_LINKS), key=len, reverse=True))
 QUALIFIER_WORDS = tuple(sorted((w for w, _ in QUALIFIERS_BEFORE), key=len, reverse=True))
 _SCOPE_WORDS = tuple(sorted(set(SCOPE) | set(TOTAL_MARKS), key=len, reverse=True))
 
+
+@lru_cache(maxsize=256)
+def _allowed(topic: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that may stand before a phrase of this topic, longest first."""
+    return tuple(sorted(_SCOPE_WORDS + topic + (TOPIC_TAILS if topic else ()), key=len, reverse=True))
+
 # ---------------------------------------------------------------------------------------------
 # Binding
 
@@ -119,9 +126,6 @@ class Binder:
         if k > 0 and self.found[k - 1].sentence == f.sentence:
             start = max(start, self.found[k - 1].end)
         return start
-
-    def window(self, k: int) -> str:
-        return self.t.text[self.window_start(k):self.found[k].start]
 
     def bind_all(self) -> None:
         for k, f in enumerate(self.found):
@@ -188,8 +192,8 @@ class Binder:
         m.topic = at
         if not m.row.subject:
             return True
-        for g in self.found:
-            if g.sentence != sentence or g.phrase is None or g.start > m.start:
+        for g in (self.found[j] for j in self.sentences.get(sentence, ())):
+            if g.phrase is None or g.start > m.start:
                 continue
             a, b = g.phrase
             if a <= at < b:
@@ -211,8 +215,7 @@ class Binder:
             j -= 1
         rest = s[j:m.start]
         funding, total = "", False
-        allowed = tuple(sorted(_SCOPE_WORDS + m.row.topic + (TOPIC_TAILS if m.row.topic else ()),
-                               key=len, reverse=True))
+        allowed = _allowed(m.row.topic)
         while rest:
             w = next((w for w in FUNDING + NARROWING if rest.endswith(w)), None)
             if w:
@@ -515,8 +518,7 @@ class Binder:
         the sentence), else that figure's."""
         f = self.found[k]
         s = self.t.text
-        prev = next((j for j in range(k - 1, -1, -1) if self.found[j].sentence == f.sentence
-                     and _kind(self.found[j]) != PERCENT), None)
+        prev = self._back(k, lambda g: _kind(g) != PERCENT)
         lo = self.found[prev].end if prev is not None else f.sentence
         end = at
         while end > lo and s[end - 1] in "，,；;、：: ":

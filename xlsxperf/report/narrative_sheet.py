@@ -11,6 +11,7 @@ Plain values only, no formulas; every text taken from the submission is written 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..model import Cell, Severity
@@ -96,12 +97,8 @@ def write(ws: Any, st: Styles, ev: Evaluation, echo: Echo | None) -> None:
 
 def summary_text(figures: tuple[Figure, ...]) -> str:
     """The count of every figure found, by outcome: 一致 + 不一致 + 未能对应 + 不比较 = all."""
-    counts = {v: sum(1 for f in figures if f.verdict == v and not f.why)
-              for v in (VERIFIED, MISMATCH, UNBOUND)}
-    whys: dict[str, int] = {}
-    for f in figures:
-        if f.why:
-            whys[f.why] = whys.get(f.why, 0) + 1
+    counts = Counter(f.outcome for f in figures)
+    whys = Counter(f.why for f in figures if f.why)
     reasons = "、".join(f"{w} {n} 个" for w, n in whys.items())
     return (f"报告正文及其他文字栏目中共找到 {len(figures)} 个数字：核对一致 {counts[VERIFIED]} 个，"
             f"不一致 {counts[MISMATCH]} 个，未能对应 {counts[UNBOUND]} 个（只列出，不作为问题），"

@@ -107,9 +107,16 @@ def _balance(data: Data, prefix: str, clause: str) -> Outcome:
                                                          rows)
 
 
-def _completion(data: Data, keys: set[str]) -> Outcome:
-    """Is every indicator met: those the paragraph names, or all of them?"""
+def _completion(data: Data, keys: set[str], prefix: str) -> Outcome:
+    """Is every indicator met: those the paragraph names, or all of them? Not checked when the
+    sentence is unclear, or about a project's tasks (a project named, no indicator)."""
+    unclear = _unclear(prefix)
+    if unclear:
+        return unclear
     rows = {int(k.split(".")[1]) for k in keys if k.startswith("indicator.")}
+    if not rows and _named_projects(data, prefix):
+        return (None, "所说的是项目的任务，未与部门绩效指标核对",
+                "it is about a project's tasks, not the indicators", None)
     scope = [i for i in data.calc.indicators if not rows or i.row.number in rows]
     unmet = [i for i in scope if i.met is False]
     if not unmet:
@@ -198,13 +205,8 @@ def find_claims(name: str, where: Cell | None, t: Folded, found: list[Found], fi
             holds, zh, en, cell = _balance(data, prefix, s[t.start_of("clause", start):start])
         elif kind == COMPLETION:
             lo, hi = t.at[t.start_of("line", start)], t.at[t.end_of("line", start)]
-            keys = {f.key for f in figures if f.key and lo <= f.start < hi}
-            unclear = _unclear(prefix)
-            if unclear is None and not any(k.startswith("indicator.") for k in keys) \
-                    and _named_projects(data, prefix):
-                unclear = (None, "所说的是项目的任务，未与部门绩效指标核对",
-                           "it is about a project's tasks, not the indicators", None)
-            holds, zh, en, cell = unclear or _completion(data, keys)
+            holds, zh, en, cell = _completion(
+                data, {f.key for f in figures if f.key and lo <= f.start < hi}, prefix)
         else:
             holds, zh, en, cell = _execution(data, prefix)
         clause = t.span(t.start_of("clause", start), t.end_of("clause", end)).strip(" ，,；;：:")

@@ -110,3 +110,42 @@ def test_a_streamed_sheet_holds_one_row_and_keeps_every_cell(tmp_path: Any) -> N
         assert [[c.value for c in row] for row in ws.iter_rows()] == \
             [[f"第{r}行", r, f"=B{r + 1}*2"] for r in range(100)]
         assert ws.row_dimensions[50].height == 30 and ws["A100"].comment.text == "末行"
+
+
+def _sheet_parts(path: Any) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+
+
+def test_summary_sheets_keep_links_small_and_write_them_as_xlsxwriter_does(tmp_path: Any) -> None:
+    """xlsxperf.report.summary.RowByRow replaces XlsxWriter's ``Worksheet.hyperlinks`` (read as
+    ``hyperlinks[row][col]``, ``.keys()`` of both, set as each link is written) by a compact
+    store that makes each Url again as the sheet closes: the sheet's XML and its links'
+    relationships must be byte for byte what XlsxWriter writes from its own store."""
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from xlsxperf.report.summary import RowByRow, _Links
+
+    def write(path: Any, worksheet_class: Any) -> Any:
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
+        ws = wb.add_worksheet("s", worksheet_class=worksheet_class)
+        link = wb.add_format({"font_color": "blue", "underline": 1})
+        for r in range(300):
+            ws.write_string(r, 0, f"第{r}行")
+            ws.write_url(r, 1, f"external:{r:04d}_评价结果.xlsx", link, string=f"{r:04d}_评价结果.xlsx")
+            if r % 7 == 0:  # more than one link in a row, an internal one, a tip, an address
+                ws.write_url(r, 3, "internal:'s'!A1", None, string="回到顶部", tip="第一行")
+                ws.write_url(r, 4, "https://example.org/a?b=1&c=\"2\"")
+        ws.write_url(300, 1, "external:..\\上级\\a b.xlsx")
+        wb.close()
+        return ws
+
+    ours = write(tmp_path / "ours.xlsx", RowByRow)
+    plain = write(tmp_path / "plain.xlsx", None)
+    assert isinstance(ours.hyperlinks, _Links) and not isinstance(plain.hyperlinks, _Links)
+    assert _sheet_parts(tmp_path / "ours.xlsx") == _sheet_parts(tmp_path / "plain.xlsx")
+    ws = load_workbook(tmp_path / "ours.xlsx")["s"]
+    assert ws["B1"].hyperlink.target == "0000_评价结果.xlsx" and ws["D8"].hyperlink.location == "'s'!A1"

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
@@ -134,11 +135,68 @@ def ranked(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(docs, key=key)
 
 
+_FILE_LINK = "external:"
+
+
+class _Links:
+    """A sheet's hyperlinks as XlsxWriter asks for them (``links[row][col] = url`` as each is
+    written; ``links.keys()``, ``links[row].keys()`` and ``links[row][col]`` as the sheet
+    closes), each kept as what makes it (the link, the text shown, the tip; a link to the
+    file its text names, as the text alone) and made into XlsxWriter's
+    :class:`~xlsxwriter.url.Url` again only when the sheet is closed. XlsxWriter holds every
+    link of a sheet until then, as an object of nine attributes and three strings of its own
+    in a dictionary per row: a summary of a thousand files has two thousand links."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, tuple[Any, ...]] = {}  # row -> (col, link, text, tip) * links in it
+
+    def keys(self) -> list[int]:
+        return list(self._rows)
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    def __getitem__(self, row: int) -> _RowLinks:
+        return _RowLinks(self._rows, row)
+
+
+class _RowLinks:
+    """The links of one row of :class:`_Links`."""
+
+    def __init__(self, rows: dict[int, tuple[Any, ...]], row: int) -> None:
+        self._rows, self._row = rows, row
+
+    def _cells(self) -> dict[int, tuple[str | None, str, str]]:
+        kept = self._rows.get(self._row, ())
+        return {kept[i]: kept[i + 1:i + 4] for i in range(0, len(kept), 4)}
+
+    def keys(self) -> list[int]:
+        return list(self._cells())
+
+    def __getitem__(self, col: int) -> Url:
+        link, text, tip = self._cells()[col]
+        url = Url(_FILE_LINK + text if link is None else link)
+        url._text, url._tip = text, tip
+        return url
+
+    def __setitem__(self, col: int, url: Url) -> None:
+        cells = self._cells()
+        link: str | None = url._original_url
+        if link == _FILE_LINK + url._text:  # a link to the file it names: kept as its name alone
+            link = None
+        cells[col] = (link, url._text, url._tip)
+        self._rows[self._row] = tuple(v for c, kept in cells.items() for v in (c, *kept))
+
+
 class RowByRow(Worksheet):
     """A sheet written row by row (``constant_memory``) that forgets each row's height once
-    the row is written. XlsxWriter keeps every row's height until the workbook closes, for
-    placing pictures and charts (these sheets have none): a 全部问题 of 100,000 findings
-    would hold 100,000 of them."""
+    the row is written, and keeps its links small (:class:`_Links`). XlsxWriter keeps every
+    row's height until the workbook closes, for placing pictures and charts (these sheets
+    have none): a 全部问题 of 100,000 findings would hold 100,000 of them."""
+
+    def _initialize(self, init_data: dict[str, Any]) -> None:
+        super()._initialize(init_data)
+        self.hyperlinks = _Links()
 
     def _write_single_row(self, current_row_num: int = 0) -> None:
         written = self.previous_row
@@ -316,7 +374,7 @@ def _change(s: Summary, ws: Any, r: int, col: dict[str, int], d: dict[str, Any])
 def _link(s: Summary, ws: Any, r: int, c: int, d: dict[str, Any]) -> None:
     """The evaluation's file name, linked (a relative link: the summary sits beside them)."""
     if d.get("output"):
-        ws.write_url(r, c, f"external:{d['output']}", s.fmt("link"), string=d["output"])
+        ws.write_url(r, c, f"{_FILE_LINK}{d['output']}", s.fmt("link"), string=d["output"])
     else:
         ws.write_blank(r, c, None, s.fmt())
 

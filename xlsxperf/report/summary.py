@@ -267,28 +267,30 @@ def write_summary(docs: list[dict[str, Any]], others: list[Skipped], path: str |
 
     wb = xlsxwriter.Workbook(str(path), workbook_options(constant_memory=True))
     marker.mark(wb, marker.SUMMARY)
-    s = Summary(wb, config or default_config())
+    _write_sheets(Summary(wb, config or default_config()), docs, others, load or (lambda d: d))
+    for ws in wb.worksheets():
+        page_header(ws, TITLE)
+    wb.worksheets()[0].activate()
+    wb.close()  # the lists the rows were written from are gone: putting the file together is the peak
+    return Path(path)
+
+
+def _write_sheets(s: Summary, docs: list[dict[str, Any]], others: list[Skipped],
+                  load: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
     order = ranked(docs)
     groups = year_groups(order)
     with_trend = any(len(_years(g)) > 2 for g in groups)
     names = [SUMMARY, "全部问题", "未审核文件", "复核优先级"] + [TREND] * with_trend + ["文件与链接", DISTRIBUTION]
-    sheets = {name: wb.add_worksheet(name, worksheet_class=RowByRow if name != DISTRIBUTION else None)
+    sheets = {name: s.wb.add_worksheet(name, worksheet_class=RowByRow if name != DISTRIBUTION else None)
               for name in names}  # in the order they are shown; each written top to bottom below
-    first = sheets[SUMMARY]
-    load = load or (lambda d: d)
     verdicts, points = findings(s, sheets["全部问题"], order, load)
-    overview(s, first, order, verdicts, load)
+    overview(s, sheets[SUMMARY], order, verdicts, load)
     unevaluated(s, sheets["未审核文件"], order, others, load)
     priority(s, sheets["复核优先级"], order, points, load)
     if with_trend:
         trend(s, sheets[TREND], groups)
     files(s, sheets["文件与链接"], order)
     distribution(s, sheets[DISTRIBUTION], order)
-    for ws in wb.worksheets():
-        page_header(ws, TITLE)
-    first.activate()
-    wb.close()
-    return Path(path)
 
 
 def _verdict_cell(s: Summary, ws: Any, r: int, c: int, d: Mapping[str, Any]) -> str:

@@ -411,6 +411,62 @@ def test_a_worker_chooses_as_the_run_plans() -> None:
     assert choose(known[0], known[2:]).path is None  # another code: not last year's file
 
 
+def test_a_workers_index_of_known_submissions_follows_the_runs_changes() -> None:
+    """Each worker is sent only the changes since it was last sent any, and its own index
+    then offers the candidates the run's list would have offered."""
+    from xlsxperf.batch.years import Known, KnownLog, apply, candidates
+
+    k = {name: Known(f"/a/{name}.xlsx", name[0] * 64, name, None, None, year)
+         for name, year in (("a2021", 2021), ("b2022", 2022), ("c2020", 2020), ("d2021", 2021))}
+    log = KnownLog({"/a/a2021.xlsx": k["a2021"]})
+    first, seen = log.since(0)
+    assert first == (("/a/a2021.xlsx", k["a2021"]),) and seen == 1
+    log.set("/a/b2022.xlsx", k["b2022"])
+    log.set("/a/c2020.xlsx", k["c2020"])
+    log.set("/a/a2021.xlsx", None)  # evaluated again, and no longer a candidate
+    log.set("/a/d2021.xlsx", k["d2021"])
+    later, seen = log.since(seen)
+    assert len(later) == 4 and seen == 5 and log.since(seen) == ((), 5)
+    index: dict[str, Known] = {}
+    apply(index, first)
+    apply(index, later)
+    assert list(index) == ["/a/b2022.xlsx", "/a/c2020.xlsx", "/a/d2021.xlsx"]
+    assert candidates(index, "/a/new.xlsx", frozenset((2021, 2022))) == (k["b2022"], k["d2021"])
+    assert candidates(index, "/a/b2022.xlsx", None) == (k["c2020"], k["d2021"])
+
+
+@pytest.mark.parametrize("part", [workers.KNOWN_PART, 2])
+def test_workers_are_sent_each_known_submission_once_and_still_pair(
+        tmp_path: Path, unit: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, part: int) -> None:
+    """Eight new files of unknown year (nothing in their names): every earlier one is a
+    candidate for each later one (28 candidates), but one worker is sent each only once, in
+    messages of at most ``KNOWN_PART`` (a worker recycled after 3 files is sent them all)."""
+    from xlsxperf.batch import years
+
+    monkeypatch.setattr(workers, "KNOWN_PART", part)
+    monkeypatch.setattr(workers, "RECYCLE_AFTER", 3 if part == 2 else workers.RECYCLE_AFTER)
+
+    box, out = tmp_path / "box", tmp_path / "out"
+    unit(box / "f0.xlsx", 2021, name="示例区统计局", code="900101")
+    unit(box / "f1.xlsx", 2022, name="示例区统计局", code="900101")
+    for i in range(2, 8):
+        unit(box / f"f{i}.xlsx", 2022, name=f"示例区第{i}局", code=f"9002{i:02d}")
+    sent: list[int] = []
+    since = years.KnownLog.since
+
+    def counted(self: years.KnownLog, seen: int) -> Any:
+        changes, now = since(self, seen)
+        sent.append(len(changes))
+        return changes, now
+
+    monkeypatch.setattr(years.KnownLog, "since", counted)
+    d = docs(run_batch([box], out, default_config(), jobs=1))
+    assert len(sent) == 8
+    assert sum(sent) <= (8 if part > 2 else 8 + 3 + 6), sent  # again to each new worker
+    assert d["f1.xlsx"]["previous"]["path"] == str(box / "f0.xlsx")  # paired: f0 is evaluated first
+    assert all(d[f"f{i}.xlsx"]["previous"] is None for i in range(2, 8))
+
+
 def test_the_state_keeps_a_pairing_and_drops_one_that_does_not_hold_together() -> None:
     from xlsxperf.batch.state import _plain, parse_entry
     from xlsxperf.batch.years import Pairing

@@ -44,7 +44,7 @@ from .errors import BatchError, Interrupted, NoInputs, OutdirUnwritable, from_os
 from .lease import LOCK_FILE, TICKET_STALE, Lease
 from .state import DAMAGED, DELETED_FOLDER, Entry, Removed, State, Store
 from .workers import Reply, Task, run_workers
-from .years import NONE, Known, plan, trend
+from .years import NONE, Known, KnownLog, plan, trend
 
 REPORT_FILE = "评价汇总.json"
 SUMMARY_FILE = "评价汇总.xlsx"
@@ -342,7 +342,7 @@ class _Run:
         self.state = State()
         self.removed_before: dict[str, Removed] = {}
         # evaluated submissions, candidates for a previous year: made when a worker first needs them
-        self.known: dict[str, Known] | None = None
+        self.known: KnownLog | None = None  # for the workers, once a task needs it
         self.handed: set[str] = set()  # inputs handed to a worker in this run
         self.done: set[str] = set()  # and those of them that came back
 
@@ -459,17 +459,16 @@ class _Run:
         if task.pairing is not None:
             return task
         if self.known is None:
-            self.known = {p: k for p, r in self.results.items()
-                          if r.status is Status.OK and (k := Known.of(r.record)) is not None}
+            self.known = KnownLog({p: k for p, r in self.results.items()
+                                   if r.status is Status.OK and (k := Known.of(r.record)) is not None})
         year = self._last_year(task.path)
         if year is not None:
-            years: set[int] | None = {year - 1, year}
+            years: frozenset[int] | None = frozenset((year - 1, year))
         elif task.wave != _UNKNOWN_YEAR:
-            years = {task.wave - 2, task.wave - 1, task.wave}
+            years = frozenset((task.wave - 2, task.wave - 1, task.wave))
         else:
             years = None
-        return replace(task, known=tuple(k for key, k in self.known.items()
-                                         if key != task.path and (years is None or k.year in years)))
+        return replace(task, known=self.known, years=years)
 
     def _likely_again(self, inputs: list[str], todo: list[str]) -> int:
         """Files kept from an earlier run that will probably be evaluated again with another
@@ -513,11 +512,7 @@ class _Run:
         result = FileResult(path, source, record, error, stored, self.documents if stored else None)
         self.results[path] = result
         if self.known is not None:
-            known = Known.of(record) if result.status is Status.OK else None
-            if known is not None:
-                self.known[path] = known
-            else:
-                self.known.pop(path, None)
+            self.known.set(path, Known.of(record) if result.status is Status.OK else None)
         if source in (Source.RETRY, Source.GAVE_UP) and error:
             log.error("%s: %s", shown(path), error)
 

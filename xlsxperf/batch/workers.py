@@ -6,7 +6,8 @@ file gets a failed :class:`Reply`, and the others go on.
 
 A file is evaluated with its unit's previous year (:mod:`.years`): the one the run names
 (:class:`Task` ``pairing``), or the one the worker finds among the submissions the run knows
-(``known``) once it has read the file. The worker reads the earlier file itself (sending the
+(``known``) once it has read the file; each worker keeps its own index of those, sent what
+changed since its last task (:class:`.years.KnownLog`). The worker reads the earlier file itself (sending the
 path costs nothing; an evaluation is about 25 kB over the pipe, reading it again about 70 ms,
 and a file whose result was kept from an earlier run has no evaluation in memory anyway).
 It tells the run before it starts on the earlier file, which then gets a time limit of its
@@ -42,13 +43,18 @@ from ..isolate import (
     time_limit_message,
 )
 from .errors import os_error_in
-from .years import NONE, Known, Pairing, choose
+from .years import NONE, Known, KnownLog, Pairing, apply, candidates, choose
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
 
 log = logging.getLogger("xlsxperf")
 RECYCLE_AFTER = 50  # files a worker evaluates before it is replaced (bounds memory growth)
+# The known submissions are sent this many at a time (some 30 kB): a message of a few hundred
+# kB makes the C library hand the run's memory out in larger pieces from then on, and the run
+# ends up holding about half a megabyte more at a thousand files.
+KNOWN_PART = 200
+KNOWN = 0  # the first item of such a message (a task's first item is its path, a text)
 
 
 @dataclass
@@ -79,7 +85,8 @@ class Task:
     path: str  # the input, as the run names it
     tmp_name: str  # the evaluation is written under this name in OUTDIR
     pairing: Pairing | None = None  # decided by the run; None: the worker decides from ``known``
-    known: tuple[Known, ...] = ()  # the submissions the run knows, when the worker decides
+    known: KnownLog | None = None  # the submissions the run knows, when the worker decides,
+    years: frozenset[int] | None = None  # of them those of these years (None: all)
     failed: str | None = None  # pairing was tried and failed: evaluate alone, and say this
     wave: int = 0  # handed out once every task of an earlier wave is done
 
@@ -152,6 +159,7 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
     After running out of memory the worker stops."""
     child_setup(parent_pid, inherited)
     limit_memory(config.limits.memory_mb)
+    index: dict[str, Known] = {}  # the submissions the run knows (see years.KnownLog)
     while True:
         try:
             task = conn.recv()
@@ -159,7 +167,14 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
             return
         if task is None:
             return
-        path, tmp_name, pairing, known, failed = task
+        if task[0] == KNOWN:  # more of the known submissions, before a task
+            _, reset, changes = task
+            if reset:
+                index.clear()
+            apply(index, changes)
+            continue
+        path, tmp_name, pairing, years, failed = task
+        known = candidates(index, path, years) if pairing is None else ()
         reply, error, detail = attempt(evaluate_to, path, outdir, tmp_name, config, pairing, known,
                                        failed, conn.send)
         if error is not None:  # reported to the parent, which logs it
@@ -178,6 +193,8 @@ class _Worker:
     started: float = 0.0
     served: int = 0
     pairing: Pairing | None = None  # the earlier file it is reading now, for its task
+    known: KnownLog | None = None  # whose changes it has been sent ...
+    seen: int = 0  # ... how many
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -252,7 +269,13 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
     def hand_out(w: _Worker, task: Task) -> None:
         task = prepare(task)
         w.task, w.started, w.pairing = task, time.monotonic(), None
-        w.conn.send((task.path, task.tmp_name, task.pairing, task.known, task.failed))
+        if task.known is not None:  # what the worker has not been sent of it, a part at a time
+            reset = task.known is not w.known
+            changes, w.seen = task.known.since(0 if reset else w.seen)
+            w.known = task.known
+            for i in range(0, len(changes), KNOWN_PART):
+                w.conn.send((KNOWN, reset and i == 0, changes[i:i + KNOWN_PART]))
+        w.conn.send((task.path, task.tmp_name, task.pairing, task.years, task.failed))
 
     try:
         while queue or any(w.task for w in workers):

@@ -80,6 +80,40 @@ class Known(NamedTuple):
         return cls(doc["path"], sha, who.name, who.code, who.supervisor, who.year)
 
 
+class KnownLog:
+    """The submissions a run has evaluated so far (:class:`Known`), as a list of changes:
+    ``(path, Known)``, or ``(path, None)`` for one that is no longer a candidate. Each worker
+    keeps its own index of them (:func:`apply`) and is sent only the changes since it was last
+    sent any, so that a run does not send every candidate with every file (a first run of
+    1,000 new files sent some 500,000 of them, and building those messages was its parent's
+    memory peak)."""
+
+    def __init__(self, known: dict[str, Known]) -> None:
+        self._changes: list[tuple[str, Known | None]] = list(known.items())
+
+    def set(self, path: str, known: Known | None) -> None:
+        self._changes.append((path, known))
+
+    def since(self, seen: int) -> tuple[tuple[tuple[str, Known | None], ...], int]:
+        """The changes after the first ``seen``, and how many there are now."""
+        return tuple(self._changes[seen:]), len(self._changes)
+
+
+def apply(index: dict[str, Known], changes: Sequence[tuple[str, Known | None]]) -> None:
+    """A worker's index of the known submissions, brought up to date with ``changes``."""
+    for path, known in changes:
+        if known is None:
+            index.pop(path, None)
+        else:
+            index[path] = known
+
+
+def candidates(index: dict[str, Known], path: str, years: frozenset[int] | None) -> tuple[Known, ...]:
+    """The known submissions other than ``path`` that can be its previous year: those of
+    ``years`` (all when None)."""
+    return tuple(k for p, k in index.items() if p != path and (years is None or k.year in years))
+
+
 def plan(docs: Sequence[dict[str, Any]]) -> dict[str, Pairing]:
     """The pairing each evaluated submission (file document) should be evaluated with, by
     path; a path not in the result is evaluated on its own, with nothing to say."""

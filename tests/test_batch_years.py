@@ -412,27 +412,46 @@ def test_a_worker_chooses_as_the_run_plans() -> None:
 
 
 def test_a_workers_index_of_known_submissions_follows_the_runs_changes() -> None:
-    """Each worker is sent only the changes since it was last sent any, and its own index
-    then offers the candidates the run's list would have offered."""
-    from xlsxperf.batch.years import Known, KnownLog, apply, candidates
+    """Each worker is sent only the changes since it was last sent any; its own index then
+    offers a file the submissions that could be its previous year, in the order they became
+    known, and choosing among those is choosing among all of them."""
+    import hashlib
+    import random
 
-    k = {name: Known(f"/a/{name}.xlsx", name[0] * 64, name, None, None, year)
-         for name, year in (("a2021", 2021), ("b2022", 2022), ("c2020", 2020), ("d2021", 2021))}
-    log = KnownLog({"/a/a2021.xlsx": k["a2021"]})
+    from xlsxperf.batch.years import Known, KnownIndex, KnownLog, choose
+
+    def known(path: str, year: int, name: str, code: str | None = None) -> Known:
+        return Known(f"/a/{path}.xlsx", hashlib.sha256(path.encode()).hexdigest(), name, code, None, year)
+
+    k = {"a": known("a", 2021, "甲局"), "b": known("b", 2022, "乙局"), "c": known("c", 2020, "甲局"),
+         "d": known("d", 2021, "甲局（盖章）", "1001"), "e": known("e", 2021, "丙局", "1001")}
+    log = KnownLog({"/a/a.xlsx": k["a"]})
     first, seen = log.since(0)
-    assert first == (("/a/a2021.xlsx", k["a2021"]),) and seen == 1
-    log.set("/a/b2022.xlsx", k["b2022"])
-    log.set("/a/c2020.xlsx", k["c2020"])
-    log.set("/a/a2021.xlsx", None)  # evaluated again, and no longer a candidate
-    log.set("/a/d2021.xlsx", k["d2021"])
+    assert first == (("/a/a.xlsx", k["a"]),) and seen == 1
+    for name in "bcde":
+        log.set(f"/a/{name}.xlsx", k[name])
+    log.set("/a/a.xlsx", None)  # evaluated again, and no longer a candidate
     later, seen = log.since(seen)
-    assert len(later) == 4 and seen == 5 and log.since(seen) == ((), 5)
-    index: dict[str, Known] = {}
-    apply(index, first)
-    apply(index, later)
-    assert list(index) == ["/a/b2022.xlsx", "/a/c2020.xlsx", "/a/d2021.xlsx"]
-    assert candidates(index, "/a/new.xlsx", frozenset((2021, 2022))) == (k["b2022"], k["d2021"])
-    assert candidates(index, "/a/b2022.xlsx", None) == (k["c2020"], k["d2021"])
+    assert len(later) == 5 and seen == 6 and log.since(seen) == ((), 6)
+    index = KnownIndex()
+    index.apply(first)
+    index.apply(later)
+    me = known("new", 2022, "甲局", "1001")
+    assert index.near(me) == (k["d"], k["e"])  # 2021, by code or name; a is gone, c is 2020
+    assert index.near(me, frozenset((2020,))) == ()
+    index.apply([("/a/a.xlsx", k["a"])])  # back: known last
+    assert index.near(me) == (k["d"], k["e"], k["a"])
+    assert index.near(known("x", 2022, "丁局")) == ()
+
+    rng = random.Random(7)  # choosing among the index's offer is choosing among all of them
+    names, codes = ["甲局", "乙局", "甲局（盖章）", "丙局"], [None, "1001", "1002"]
+    for _ in range(200):
+        pool = [known(f"p{i}", rng.choice((2020, 2021, 2022)), rng.choice(names), rng.choice(codes))
+                for i in range(rng.randint(0, 12))]
+        index = KnownIndex()
+        index.apply([(p.path, p) for p in pool])
+        me = known("me", 2022, rng.choice(names), rng.choice(codes))
+        assert choose(me, index.near(me)) == choose(me, pool)
 
 
 @pytest.mark.parametrize("part", [workers.KNOWN_PART, 2])

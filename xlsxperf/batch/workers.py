@@ -22,11 +22,12 @@ is left behind waiting.
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ from ..isolate import (
     time_limit_message,
 )
 from .errors import os_error_in
-from .years import NONE, Known, KnownLog, Pairing, apply, candidates, choose
+from .years import NONE, Known, KnownIndex, KnownLog, Pairing, choose
 
 if TYPE_CHECKING:
     from ..evaluation import Evaluation
@@ -92,13 +93,14 @@ class Task:
 
 
 def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config, pairing: Pairing | None = None,
-                known: tuple[Known, ...] = (), failed: str | None = None,
+                known: Sequence[Known] | Callable[[Known], Sequence[Known]] = (), failed: str | None = None,
                 starting: Callable[[Pairing], None] = lambda pairing: None) -> Reply:
     """Evaluate one input and write its evaluation to ``outdir/tmp_name``: the worker's job.
 
     The previous year is ``pairing`` or, when that is None, the one :func:`.years.choose`
-    finds in ``known``; ``starting`` is told before the earlier file is read. With ``failed``
-    the file is evaluated alone and ``failed`` says why."""
+    finds in ``known`` (the candidates, or what gives a file's candidates); ``starting`` is
+    told before the earlier file is read. With ``failed`` the file is evaluated alone and
+    ``failed`` says why."""
     from ..evaluation import evaluate
     from ..render import file_document
     from ..report import output_name, write_evaluation
@@ -107,7 +109,7 @@ def evaluate_to(path: str, outdir: str, tmp_name: str, config: Config, pairing: 
     if ev.calc is not None and ev.sha256:
         if pairing is None:
             me = Known.of(file_document(ev))
-            pairing = choose(me, known) if me is not None else NONE
+            pairing = choose(me, known(me) if callable(known) else known) if me is not None else NONE
         if failed:
             ev.previous_refused = failed
         elif pairing.path:
@@ -159,7 +161,7 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
     After running out of memory the worker stops."""
     child_setup(parent_pid, inherited)
     limit_memory(config.limits.memory_mb)
-    index: dict[str, Known] = {}  # the submissions the run knows (see years.KnownLog)
+    index = KnownIndex()  # the submissions the run knows (see years.KnownLog)
     while True:
         try:
             task = conn.recv()
@@ -170,11 +172,11 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
         if task[0] == KNOWN:  # more of the known submissions, before a task
             _, reset, changes = task
             if reset:
-                index.clear()
-            apply(index, changes)
+                index = KnownIndex()
+            index.apply(changes)
             continue
         path, tmp_name, pairing, years, failed = task
-        known = candidates(index, path, years) if pairing is None else ()
+        known = functools.partial(index.near, years=years)
         reply, error, detail = attempt(evaluate_to, path, outdir, tmp_name, config, pairing, known,
                                        failed, conn.send)
         if error is not None:  # reported to the parent, which logs it

@@ -99,19 +99,52 @@ class KnownLog:
         return tuple(self._changes[seen:]), len(self._changes)
 
 
-def apply(index: dict[str, Known], changes: Sequence[tuple[str, Known | None]]) -> None:
-    """A worker's index of the known submissions, brought up to date with ``changes``."""
-    for path, known in changes:
-        if known is None:
-            index.pop(path, None)
-        else:
-            index[path] = known
+class KnownIndex:
+    """A worker's index of the submissions the run knows (kept up to date with the changes of
+    a :class:`KnownLog`), by the keys a previous year is found by: :meth:`near` offers a file
+    only the submissions :func:`choose` could pair it with (its unit's code or name, the year
+    before), not all of them, so that a run of thousands of new files does not compare each
+    with every one evaluated before it."""
 
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[int, Known]] = {}  # path -> (order of arrival, submission)
+        self._by_key: dict[tuple[int, bool, str], set[str]] = {}  # (year, by code?, key) -> paths
+        self._arrived = 0
 
-def candidates(index: dict[str, Known], path: str, years: frozenset[int] | None) -> tuple[Known, ...]:
-    """The known submissions other than ``path`` that can be its previous year: those of
-    ``years`` (all when None)."""
-    return tuple(k for p, k in index.items() if p != path and (years is None or k.year in years))
+    @staticmethod
+    def _keys(known: Known) -> list[tuple[int, bool, str]]:
+        who = known.who
+        return [(known.year, by_code, key) for by_code, key in ((True, who.code_key), (False, who.name_key))
+                if key]
+
+    def apply(self, changes: Sequence[tuple[str, Known | None]]) -> None:
+        """Bring the index up to date with ``changes`` (see :class:`KnownLog`)."""
+        for path, known in changes:
+            old = self._items.get(path)
+            if old is not None:
+                for key in self._keys(old[1]):
+                    self._by_key[key].discard(path)
+            if known is None:
+                self._items.pop(path, None)
+                continue
+            order = old[0] if old is not None else self._arrived
+            self._arrived += old is None
+            self._items[path] = (order, known)
+            for key in self._keys(known):
+                self._by_key.setdefault(key, set()).add(path)
+
+    def near(self, me: Known, years: frozenset[int] | None = None) -> tuple[Known, ...]:
+        """The known submissions other than ``me`` of ``years`` (all when None) that could be
+        its previous year: of the year before, with its unit's code or name key; in the order
+        they became known (what :func:`choose` would pair from all of them)."""
+        who = me.who
+        paths: set[str] = set()
+        for by_code, key in ((True, who.code_key), (False, who.name_key)):
+            if key:
+                paths |= self._by_key.get((me.year - 1, by_code, key), set())
+        paths.discard(me.path)
+        found = sorted(self._items[p] for p in paths)
+        return tuple(k for _, k in found if years is None or k.year in years)
 
 
 def plan(docs: Sequence[dict[str, Any]]) -> dict[str, Pairing]:

@@ -214,8 +214,18 @@ def _content(item: Any) -> str | None:
     return sha if isinstance(sha, str) and sha else None
 
 
+UnitKey = tuple[int, bool, str]  # (year, by its code?, the code's or the name's key)
+
+
+def unit_keys(who: Identity, year: int) -> list[UnitKey]:
+    """The keys a submission of ``who`` is found by as one of ``year``: its unit's code key
+    and its name key (those it has). A previous year is looked up by its keys of the year
+    before."""
+    return [(year, by_code, key) for by_code, key in ((True, who.code_key), (False, who.name_key)) if key]
+
+
 class Matcher(Generic[T]):
-    """The candidates (items with an identity), indexed by year and unit key, to find any
+    """The candidates (items with an identity), indexed by :func:`unit_keys`, to find any
     item's previous year quickly (a batch holds hundreds)."""
 
     def __init__(self, items: Sequence[T], identify: Callable[[Any], Identity | None] = identity_of,
@@ -223,23 +233,18 @@ class Matcher(Generic[T]):
                  content: Callable[[Any], str | None] = _content) -> None:
         self.identify, self.label, self.content = identify, label, content
         self.known = [(x, who) for x in items if (who := identify(x)) is not None]
-        self.by_code: dict[tuple[int, str], list[int]] = {}
-        self.by_name: dict[tuple[int, str], list[int]] = {}
+        self.by_key: dict[UnitKey, list[int]] = {}
         for i, (_, who) in enumerate(self.known):
-            if who.year is None:
-                continue
-            if who.code_key:
-                self.by_code.setdefault((who.year, who.code_key), []).append(i)
-            if who.name_key:
-                self.by_name.setdefault((who.year, who.name_key), []).append(i)
+            if who.year is not None:
+                for key in unit_keys(who, who.year):
+                    self.by_key.setdefault(key, []).append(i)
 
     def match(self, item: T, me: Identity) -> Match[T]:
         """``item`` (who is ``me``) with its unit's previous year among the candidates."""
         if me.year is None:
             return Match(item)
         year = me.year - 1
-        near = set(self.by_code.get((year, me.code_key), ()) if me.code_key else ())
-        near |= set(self.by_name.get((year, me.name_key), ()) if me.name_key else ())
+        near = {i for key in unit_keys(me, year) for i in self.by_key.get(key, ())}
         earlier = [self.known[i] for i in sorted(near)
                    if self.known[i][0] is not item and refusal(me, self.known[i][1]) is None]
         by_code = [(x, other) for x, other in earlier if me.code_key and me.code_key == other.code_key]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..history import Identity, Matcher, identity_of, match_years, year_groups
+from ..history import Identity, Matcher, UnitKey, identity_of, match_years, unit_keys, year_groups
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Known(NamedTuple):
 class KnownLog:
     """The submissions a run has evaluated so far (:class:`Known`), as a list of changes:
     ``(path, Known)``, or ``(path, None)`` for one that is no longer a candidate. Each worker
-    keeps its own index of them (:func:`apply`) and is sent only the changes since it was last
+    keeps its own :class:`KnownIndex` of them and is sent only the changes since it was last
     sent any, so that a run does not send every candidate with every file (a first run of
     1,000 new files sent some 500,000 of them, and building those messages was its parent's
     memory peak)."""
@@ -101,28 +101,22 @@ class KnownLog:
 
 class KnownIndex:
     """A worker's index of the submissions the run knows (kept up to date with the changes of
-    a :class:`KnownLog`), by the keys a previous year is found by: :meth:`near` offers a file
+    a :class:`KnownLog`), by :func:`~xlsxperf.history.unit_keys`: :meth:`near` offers a file
     only the submissions :func:`choose` could pair it with (its unit's code or name, the year
     before), not all of them, so that a run of thousands of new files does not compare each
     with every one evaluated before it."""
 
     def __init__(self) -> None:
         self._items: dict[str, tuple[int, Known]] = {}  # path -> (order of arrival, submission)
-        self._by_key: dict[tuple[int, bool, str], set[str]] = {}  # (year, by code?, key) -> paths
+        self._by_key: dict[UnitKey, set[str]] = {}
         self._arrived = 0
-
-    @staticmethod
-    def _keys(known: Known) -> list[tuple[int, bool, str]]:
-        who = known.who
-        return [(known.year, by_code, key) for by_code, key in ((True, who.code_key), (False, who.name_key))
-                if key]
 
     def apply(self, changes: Sequence[tuple[str, Known | None]]) -> None:
         """Bring the index up to date with ``changes`` (see :class:`KnownLog`)."""
         for path, known in changes:
             old = self._items.get(path)
             if old is not None:
-                for key in self._keys(old[1]):
+                for key in unit_keys(old[1].who, old[1].year):
                     self._by_key[key].discard(path)
             if known is None:
                 self._items.pop(path, None)
@@ -130,18 +124,14 @@ class KnownIndex:
             order = old[0] if old is not None else self._arrived
             self._arrived += old is None
             self._items[path] = (order, known)
-            for key in self._keys(known):
+            for key in unit_keys(known.who, known.year):
                 self._by_key.setdefault(key, set()).add(path)
 
     def near(self, me: Known, years: frozenset[int] | None = None) -> tuple[Known, ...]:
         """The known submissions other than ``me`` of ``years`` (all when None) that could be
         its previous year: of the year before, with its unit's code or name key; in the order
         they became known (what :func:`choose` would pair from all of them)."""
-        who = me.who
-        paths: set[str] = set()
-        for by_code, key in ((True, who.code_key), (False, who.name_key)):
-            if key:
-                paths |= self._by_key.get((me.year - 1, by_code, key), set())
+        paths = {p for key in unit_keys(me.who, me.year - 1) for p in self._by_key.get(key, ())}
         paths.discard(me.path)
         found = sorted(self._items[p] for p in paths)
         return tuple(k for _, k in found if years is None or k.year in years)

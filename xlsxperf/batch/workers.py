@@ -7,9 +7,10 @@ file gets a failed :class:`Reply`, and the others go on.
 A file is evaluated with its unit's previous year (:mod:`.years`): the one the run names
 (:class:`Task` ``pairing``), or the one the worker finds among the submissions the run knows
 (``known``) once it has read the file; each worker keeps its own index of those, sent what
-changed since its last task (:class:`.years.KnownLog`). The worker reads the earlier file itself (sending the
-path costs nothing; an evaluation is about 25 kB over the pipe, reading it again about 70 ms,
-and a file whose result was kept from an earlier run has no evaluation in memory anyway).
+changed since its last task (:class:`.years.KnownLog`). The worker reads the earlier file
+itself (sending the path costs nothing; an evaluation is about 25 kB over the pipe, reading it
+again about 70 ms, and a file whose result was kept from an earlier run has no evaluation in
+memory anyway).
 It tells the run before it starts on the earlier file, which then gets a time limit of its
 own; when that part fails (the earlier file crashes the worker, runs out of time or memory),
 the file is evaluated again on its own and says why it was not compared: one bad earlier file
@@ -86,8 +87,10 @@ class Task:
     path: str  # the input, as the run names it
     tmp_name: str  # the evaluation is written under this name in OUTDIR
     pairing: Pairing | None = None  # decided by the run; None: the worker decides from ``known``
-    known: KnownLog | None = None  # the submissions the run knows, when the worker decides,
-    years: frozenset[int] | None = None  # of them those of these years (None: all)
+    # the submissions the run knows (one log for the whole run), when the worker decides; of
+    # them, those of ``years`` (None: all)
+    known: KnownLog | None = None
+    years: frozenset[int] | None = None
     failed: str | None = None  # pairing was tried and failed: evaluate alone, and say this
     wave: int = 0  # handed out once every task of an earlier wave is done
 
@@ -170,10 +173,7 @@ def _serve(conn: Any, inherited: list[Any], parent_pid: int, outdir: str, config
         if task is None:
             return
         if task[0] == KNOWN:  # more of the known submissions, before a task
-            _, reset, changes = task
-            if reset:
-                index = KnownIndex()
-            index.apply(changes)
+            index.apply(task[1])
             continue
         path, tmp_name, pairing, years, failed = task
         known = functools.partial(index.near, years=years)
@@ -195,8 +195,7 @@ class _Worker:
     started: float = 0.0
     served: int = 0
     pairing: Pairing | None = None  # the earlier file it is reading now, for its task
-    known: KnownLog | None = None  # whose changes it has been sent ...
-    seen: int = 0  # ... how many
+    seen: int = 0  # how many of the run's known-submission changes it has been sent
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -272,11 +271,9 @@ def run_workers(tasks: list[Task], outdir: Path, config: Config, jobs: int,
         task = prepare(task)
         w.task, w.started, w.pairing = task, time.monotonic(), None
         if task.known is not None:  # what the worker has not been sent of it, a part at a time
-            reset = task.known is not w.known
-            changes, w.seen = task.known.since(0 if reset else w.seen)
-            w.known = task.known
+            changes, w.seen = task.known.since(w.seen)
             for i in range(0, len(changes), KNOWN_PART):
-                w.conn.send((KNOWN, reset and i == 0, changes[i:i + KNOWN_PART]))
+                w.conn.send((KNOWN, changes[i:i + KNOWN_PART]))
         w.conn.send((task.path, task.tmp_name, task.pairing, task.years, task.failed))
 
     try:

@@ -153,9 +153,6 @@ class _Links:
     def keys(self) -> list[int]:
         return list(self._rows)
 
-    def __bool__(self) -> bool:
-        return bool(self._rows)
-
     def __getitem__(self, row: int) -> _RowLinks:
         return _RowLinks(self._rows, row)
 

@@ -149,3 +149,60 @@ def test_summary_sheets_keep_links_small_and_write_them_as_xlsxwriter_does(tmp_p
     assert _sheet_parts(tmp_path / "ours.xlsx") == _sheet_parts(tmp_path / "plain.xlsx")
     ws = load_workbook(tmp_path / "ours.xlsx")["s"]
     assert ws["B1"].hyperlink.target == "0000_评价结果.xlsx" and ws["D8"].hyperlink.location == "'s'!A1"
+
+
+def _rows_and_cells(ws: Any, wb: Any) -> None:
+    """Every kind of cell and row XlsxWriter writes, in a sparse sheet over several 16-row
+    blocks, written in no particular order."""
+    from datetime import datetime
+
+    fmt, other = wb.add_format({"bold": True}), wb.add_format({"num_format": "0.00%"})
+    ws.set_column(5, 5, 12, other)  # a column format, for cells that have none
+    ws.set_row(3, 40, fmt)  # a row format, for cells that have none
+    ws.set_row(70, 10)  # a row with a height and no cell
+    ws.set_row(80, None, None, {"hidden": True})
+    for r in (40, 3, 0, 17, 33, 16, 15, 120):
+        ws.write_string(r, 0, f"文本 {r} & <b>", fmt)
+        ws.write_string(r, 7, "无格式")
+        ws.write_number(r, 2, r / 7, fmt)
+        ws.write_number(r, 3, 10 ** 20 + r, other)
+        ws.write_blank(r, 4, None, fmt)
+        ws.write_number(r, 5, 0.5)  # takes the column's format
+        ws.write_string(r, 6, "x")  # takes the row's format on row 3
+        ws.write_datetime(r, 9, datetime(2024, 2, 29, 12, 30), other)
+    ws.write_formula(1, 1, "=A1&\"<>\"", fmt, "a<b")
+    ws.write_formula(1, 2, "=1/0", fmt, "#DIV/0!")
+    ws.write_formula(1, 3, "=TRUE()", fmt, True)
+    ws.write_formula(1, 4, "=B2", fmt, 12.5)
+    ws.write_formula(1, 5, "=B2", None, "")
+    ws.write_boolean(2, 1, False, fmt)
+    ws.write_rich_string(2, 2, "普通", fmt, "粗体", "尾", other)
+    ws.write_url(2, 3, "https://example.org/?a=1&b=2", fmt, string="链接")
+    ws.merge_range(50, 1, 52, 4, "合并", fmt)
+    ws.write_string(60, 200, "far right", fmt)
+    ws.write_comment(90, 3, "只有批注的行")
+    ws.write_comment(0, 0, "有单元格的批注")
+
+
+def test_sheet_rows_and_cells_are_written_as_xlsxwriter_writes_them(tmp_path: Any) -> None:
+    """xlsxperf.report.xlsx.Sheet writes the rows it holds (``_write_rows``) and the common
+    cells (``_write_cell``) its own way: the sheet's XML must be byte for byte XlsxWriter's."""
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    from xlsxperf.report.xlsx import Sheet
+
+    for name in ("_write_rows", "_write_cell", "_write_row", "_write_empty_row"):
+        assert callable(getattr(Worksheet, name, None)), \
+            f"XlsxWriter's Worksheet.{name} is gone: review xlsxperf.report.xlsx.Sheet"
+    for worksheet_class, path in ((Sheet, tmp_path / "ours.xlsx"), (None, tmp_path / "plain.xlsx")):
+        wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
+        ws = wb.add_worksheet("s", worksheet_class=worksheet_class)
+        _rows_and_cells(ws, wb)
+        wb.close()
+    ours, plain = _sheet_parts(tmp_path / "ours.xlsx"), _sheet_parts(tmp_path / "plain.xlsx")
+    assert ours == plain
+    sheet = plain["xl/worksheets/sheet1.xml"]
+    for expected in (b'spans="1:10"', b't="e"', b't="b"', b't="str"', b'hidden="1"', b'<row r="91"',
+                     b'<c r="GS61"', b'<row r="71"'):
+        assert expected in sheet, expected  # the case is there to compare

@@ -1,6 +1,6 @@
 """The XlsxWriter workbook and worksheets the evaluation workbook is written with.
 
-Three things here lean on XlsxWriter's internals; tests/test_canaries.py watches them:
+What here leans on XlsxWriter's internals is watched by tests/test_canaries.py:
 
 - Formulas. XlsxWriter passes every formula through some thirty regular-expression
   substitutions that rename Excel 365 functions (``_prepare_formula``); our formulas call only
@@ -9,6 +9,12 @@ Three things here lean on XlsxWriter's internals; tests/test_canaries.py watches
 - Attributes. XlsxWriter escapes each attribute of each XML element it writes by searching it
   with a regular expression, and takes a number (a row, a format index) as needing nothing
   from the TypeError that search raises; a number is passed through without one.
+- Rows and cells. XlsxWriter visits every position of a sheet's extent to find its rows and
+  cells, and writes each cell through a chain of calls that test its type by name and escape
+  its attributes. :meth:`Sheet._write_rows` visits the rows and cells there are, and a cell
+  with its own format holding a shared string, a number, a date or nothing is written in one
+  step, as the same bytes. Every other cell (a formula, a cell taking its row's or column's
+  format) and every streamed sheet goes through XlsxWriter's own way.
 - Streamed sheets. A sheet of a very large table (more than :data:`STREAM_ROWS` rows) is
   written in XlsxWriter's ``constant_memory`` mode, for that sheet alone: each row goes to a
   temporary file as soon as a later row is started, so a sheet of 50,000 rows holds one row in
@@ -22,7 +28,14 @@ import re
 from typing import Any
 
 from xlsxwriter import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.worksheet import (
+    CellBlankTuple,
+    CellDatetimeTuple,
+    CellNumberTuple,
+    CellStringTuple,
+    Worksheet,
+)
 
 STREAM_ROWS = 5000  # a sheet with more rows than this is streamed
 PLAIN_FUNCTIONS = frozenset({
@@ -31,6 +44,7 @@ PLAIN_FUNCTIONS = frozenset({
     "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TEXT", "TRIM", "VALUE",
 })
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
+_NUMBERS = (CellNumberTuple, CellDatetimeTuple)
 
 
 class Sheet(Worksheet):
@@ -50,6 +64,53 @@ class Sheet(Worksheet):
             return formula[1:] if formula.startswith("=") else formula
         out: str = super()._prepare_formula(formula, expand_future_functions)
         return out
+
+    def _write_rows(self) -> None:
+        """The rows of a sheet held in memory, as XlsxWriter writes them, visiting the rows and
+        cells there are instead of every position of the sheet's extent."""
+        if self.constant_memory:
+            super()._write_rows()
+            return
+        table, row_info, comments = self.table, self.row_info, self.comments
+        first, last, left, right = self.dim_rowmin, self.dim_rowmax, self.dim_colmin, self.dim_colmax
+        placed: dict[int, list[int]] = {}  # row -> its columns holding a cell or a comment
+        for source in (table, comments):
+            for r, cols in source.items():
+                if cols and first <= r <= last:
+                    placed.setdefault(r, []).extend(c for c in cols if left <= c <= right)
+        blocks: dict[int, tuple[int, int]] = {}  # the "spans" of each block of 16 rows
+        for r, cols in placed.items():
+            if cols:
+                low, high = blocks.get(r // 16, (cols[0], cols[0]))
+                blocks[r // 16] = (min(low, *cols), max(high, *cols))
+        self.row_spans = spans = {i: f"{low + 1}:{high + 1}" for i, (low, high) in blocks.items()}
+        write = self.fh.write
+        for r in sorted({*placed, *(r for r in row_info if first <= r <= last)}):
+            cells = table.get(r)
+            if cells:
+                self._write_row(r, spans.get(r // 16), row_info.get(r))
+                for c in sorted(cells):
+                    if left <= c <= right:
+                        self._write_cell(r, c, cells[c])
+                write("</row>")
+            else:
+                self._write_empty_row(r, spans.get(r // 16), row_info.get(r))
+
+    def _write_cell(self, row: int, col: int, cell: Any) -> None:
+        fmt = cell.format
+        kind = type(cell)
+        if fmt is None or self.constant_memory:
+            super()._write_cell(row, col, cell)
+        elif kind is CellStringTuple:  # cell.string: the index of its shared string
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" '
+                          f't="s"><v>{cell.string}</v></c>')
+        elif kind is CellBlankTuple:
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
+        elif kind in _NUMBERS:
+            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
+                          f'<v>{cell.number:.16G}</v></c>')
+        else:
+            super()._write_cell(row, col, cell)
 
 
 class StreamedSheet(Sheet):

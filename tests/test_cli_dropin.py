@@ -17,7 +17,7 @@ from conftest import CLEAN, MESSY, ROOT, SEED
 from openpyxl import load_workbook
 
 from xlsxperf.cli import DROP_FOLDER, cli, main
-from xlsxperf.report.marker import read_mark
+from xlsxperf.marker import read_mark
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

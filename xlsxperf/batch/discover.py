@@ -95,7 +95,7 @@ def _kind(entry: os.DirEntry[str]) -> tuple[bool, bool, bool]:
 
 def discover(paths: Iterable[Path], outdir: Path) -> Discovery:
     """Walk ``paths`` (files and folders, recursively; links followed, loops cut)."""
-    from ..report.marker import read_mark
+    from ..marker import read_mark
 
     found: dict[str, None] = {}
     result = Discovery()

@@ -253,7 +253,7 @@ def _own_file(outdir: Path, name: str, kinds: tuple[str, ...] = ("evaluation",))
     """``outdir/name`` if it is a file we wrote (inside OUTDIR once resolved, carrying our
     mark of one of ``kinds``); None otherwise. (Paths as text: a Path interns its parts, and a
     run names thousands of files.)"""
-    from ..report.marker import read_mark
+    from ..marker import read_mark
 
     target = os.path.join(outdir, name)
     try:

@@ -19,9 +19,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import marker
 from .. import schema as S
 from ..model import Finding, Severity
-from . import marker
 from .fixes import action
 from .names import sheet_name
 from .styles import (

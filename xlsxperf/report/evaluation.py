@@ -24,13 +24,13 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from .. import marker
 from .._version import __version__
 from ..collector import collector_paused
 from . import (
     draft_sheet,
     echo_sheet,
     findings_sheet,
-    marker,
     metrics_sheet,
     narrative_sheet,
     overview,

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import atomic_write
+from ..marker import is_ours
 from .annotate import annotate
 from .evaluation import write_evaluation
-from .marker import is_ours
 from .names import output_name, safe_part
 
 if TYPE_CHECKING:

@@ -36,10 +36,11 @@ from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from .. import marker
 from ..history import year_groups
 from ..model import Severity, Status
 from ..scoring import bands
-from . import cells, marker, risk
+from . import cells, risk
 from .findings_sheet import rule_title
 from .styles import Styles, link_units, page_header, print_setup, row_height, workbook_options
 from .verdict import VERDICT_FILL, decide_document

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .._version import __version__
+from ._version import __version__
 
 PROPERTY = "xlsxperf"
 EVALUATION, SUMMARY, ANNOTATED = "evaluation", "summary", "annotated"

@@ -206,3 +206,37 @@ def test_sheet_rows_and_cells_are_written_as_xlsxwriter_writes_them(tmp_path: An
     for expected in (b'spans="1:10"', b't="e"', b't="b"', b't="str"', b'hidden="1"', b'<row r="91"',
                      b'<c r="GS61"', b'<row r="71"'):
         assert expected in sheet, expected  # the case is there to compare
+
+
+def test_shared_strings_are_written_as_xlsxwriter_writes_them(tmp_path: Any) -> None:
+    """xlsxperf.report.xlsx.XlsxWorkbook's packager writes a plain shared string in one step;
+    the part must be byte for byte what XlsxWriter's own packager writes, for plain strings and
+    for every kind it changes or marks."""
+    import zipfile
+
+    from xlsxwriter.packager import Packager
+    from xlsxwriter.workbook import Workbook
+
+    from xlsxperf.report.xlsx import XlsxWorkbook
+
+    assert callable(getattr(Workbook, "_get_packager", None)) and \
+        callable(getattr(Packager, "_write_shared_strings_file", None)), \
+        "XlsxWriter's packager hook is gone: review xlsxperf.report.xlsx.XlsxWorkbook"
+    texts = ["单位名称", "plain", "a & b", "1 < 2", "x > y", 'say "hi"', "line\nbreak", " lead",
+             "trail ", "\ttab", "ctl\x01x", "esc _x0041_ here", "bad\ufffe", "<r>not rich</r>",
+             "end\n", "收入合计（万元）", "=SUM(A1)", "a\u3000"]
+    parts = {}
+    for cls in (XlsxWorkbook, Workbook):
+        path = tmp_path / f"{cls.__name__}.xlsx"
+        wb = cls(str(path), {"in_memory": True})
+        ws = wb.add_worksheet()
+        bold = wb.add_format({"bold": True})
+        for r, text in enumerate(texts):
+            ws.write_string(r, 0, text)
+        ws.write_rich_string(len(texts), 0, "普通", bold, "粗体")
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            parts[cls] = z.read("xl/sharedStrings.xml")
+    assert parts[XlsxWorkbook] == parts[Workbook]
+    for expected in (b"&amp;", b'xml:space="preserve"', b"_x0001_", b"_x005F_x0041_", b"<si><r>"):
+        assert expected in parts[Workbook], expected  # the case is there to compare

@@ -15,6 +15,10 @@ What here leans on XlsxWriter's internals is watched by tests/test_canaries.py:
   with its own format holding a shared string, a number, a date or nothing is written in one
   step, as the same bytes. Every other cell (a formula, a cell taking its row's or column's
   format) and every streamed sheet goes through XlsxWriter's own way.
+- Shared strings. XlsxWriter escapes every shared string with several regular expressions; a
+  string with nothing to escape or mark (most of them) is written in one step by the
+  workbook's packager (:meth:`XlsxWorkbook._get_packager`, XlsxWriter's hook for another
+  packager), as the same bytes; any other goes through XlsxWriter's own way.
 - Streamed sheets. A sheet of a very large table (more than :data:`STREAM_ROWS` rows) is
   written in XlsxWriter's ``constant_memory`` mode, for that sheet alone: each row goes to a
   temporary file as soon as a later row is started, so a sheet of 50,000 rows holds one row in
@@ -28,6 +32,8 @@ import re
 from typing import Any
 
 from xlsxwriter import Workbook
+from xlsxwriter.packager import Packager
+from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import (
     CellBlankTuple,
@@ -45,6 +51,10 @@ PLAIN_FUNCTIONS = frozenset({
 })
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
 _NUMBERS = (CellNumberTuple, CellDatetimeTuple)
+# what XlsxWriter changes in a shared string or marks on it: XML's special characters (a rich
+# string's runs among them), control characters and its escapes of them, space at either end
+# (kept with xml:space)
+_NOT_PLAIN = re.compile(r'[\x00-\x08\x0b-\x1f&<>"\n\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$')
 
 
 class Sheet(Worksheet):
@@ -121,10 +131,34 @@ class StreamedSheet(Sheet):
         super()._initialize({**init_data, "constant_memory": True})
 
 
+class _SharedStrings(SharedStrings):
+    def _write_sst_strings(self) -> None:
+        write = self.fh.write
+        for string in self.string_table.string_array:
+            if _NOT_PLAIN.search(string) is None:
+                write(f"<si><t>{string}</t></si>")
+            else:
+                self._write_si(string)
+
+
+class _Packager(Packager):
+    def _write_shared_strings_file(self) -> None:
+        if not self.workbook.str_table.count:
+            return
+        sst = _SharedStrings()
+        sst.string_table = self.workbook.str_table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
+
+
 class XlsxWorkbook(Workbook):
-    """A workbook whose worksheets are :class:`Sheet`, or :class:`StreamedSheet` on request."""
+    """A workbook whose worksheets are :class:`Sheet`, or :class:`StreamedSheet` on request,
+    put together by a packager that writes plain shared strings in one step."""
 
     worksheet_class = Sheet
+
+    def _get_packager(self) -> Packager:
+        return _Packager()
 
     def add_sheet(self, name: str, streamed: bool = False) -> Any:
         return self.add_worksheet(name, worksheet_class=StreamedSheet if streamed else None)

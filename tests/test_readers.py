@@ -525,3 +525,32 @@ def test_each_cell_of_a_column_is_parsed_for_itself(fill: Fill, clean_data: tupl
     assert score[3].value == Decimal(1) and score[3].parse == Parse.NORMALIZED
     rates = [r["rate"].value for r in sub.projects.rows]
     assert rates[:4] == [Decimal(95)] * 4 and rates[4] == Decimal("0.95")
+
+
+def test_the_sheet_pass_places_cells_with_and_without_references(tmp_path: Path) -> None:
+    """A cell's place comes from its ``r`` (remembered across sheets), or follows the cell before
+    it when ``r`` is missing or is no reference; a number format is kept for the cells holding
+    something, in any namespace prefix. Scanning the part again (references remembered) gives
+    the same."""
+    from xlsxperf.ooxml import scan_sheet
+    from xlsxperf.xmlscan import Budget
+
+    ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (f'<x:worksheet {ns}><x:sheetData>'
+             '<x:row r="2"><x:c r="B2" s="1"><x:v>0.5</x:v></x:c><x:c s="1"><x:v>0.25</x:v></x:c>'
+             '<x:c r="??" s="1"><x:v>7</x:v></x:c><x:c r="F2" s="1"/></x:row>'
+             '<x:row><x:c s="1" t="e"><x:v>#REF!</x:v></x:c><x:c r="C3" s="2"><x:f>A1</x:f></x:c>'
+             '<x:c r="D3" s="1"/></x:row>'
+             '</x:sheetData><x:mergeCells><x:mergeCell ref="B5:C6"/></x:mergeCells></x:worksheet>')
+    path = tmp_path / "p.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    formats = {"1": "0%", "2": "0.00"}
+    with zipfile.ZipFile(path) as z:
+        scans = [scan_sheet(z, "xl/worksheets/sheet1.xml", formats, "s", Budget(100)) for _ in "ab"]
+    for scan in scans:
+        assert scan.formats == {(2, 2): "0%", (2, 3): "0%", (2, 4): "0%", (3, 1): "0%",
+                                (3, 3): "0.00"}
+        assert scan.errors == {(3, 1): "#REF!"} and scan.formulas == {(3, 3): ("A1", False)}
+        assert scan.merges == [(5, 2, 6, 3)]
+        assert (scan.top, scan.left, scan.bottom, scan.right) == (2, 1, 3, 4)

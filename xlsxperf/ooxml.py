@@ -6,7 +6,7 @@
 - ``xl/styles.xml``: each cell style's number format (``cellXfs`` index -> ``numFmtId`` -> the
   built-in or the workbook's own format code);
 - a worksheet's part, once, when the reader first needs the sheet (:func:`scan_sheet`): the
-  number format of every cell that has one other than General, formula cells (their text and
+  number format of every cell holding something that has one other than General, formula cells (their text and
   whether a value was saved with them: S004), error cells (``#REF!`` …), merged ranges, and
   the rows and columns its values span — checked against the memory limit before calamine
   builds the sheet.
@@ -231,7 +231,8 @@ class SheetScan:
     __slots__ = ("formats", "formulas", "errors", "merges", "top", "left", "bottom", "right")
 
     def __init__(self) -> None:
-        self.formats: dict[tuple[int, int], str] = {}  # number formats other than General
+        # number formats other than General, of the cells holding a value or a formula
+        self.formats: dict[tuple[int, int], str] = {}
         # (text, whether a value was saved with it); the text is "" for a cell sharing another
         # cell's formula whose value was saved (the text is only needed without one)
         self.formulas: dict[tuple[int, int], tuple[str, bool]] = {}
@@ -258,6 +259,10 @@ _SHEET_TAGS.update(dict.fromkeys((
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst"), 6))
 _DIGITS = "0123456789"
+# A1 reference -> (row, col), shared by every sheet a process reads: the same template's cells
+# come again in every submission
+_REFS: dict[str, tuple[int, int]] = {}
+_REFS_KEPT = 20_000  # a few MB at most
 
 
 class _SheetReader:
@@ -278,6 +283,7 @@ class _SheetReader:
         self.col = 0
         self.cell: tuple[int, int] = (0, 0)
         self.kind: str | None = None  # the cell's t attribute
+        self.style: str | None = None  # the cell's s attribute, until it is known to hold something
         self.open = False  # inside a cell that holds a formula or an error
         self.capturing = False
         self.formula: dict[str, str] | None = None
@@ -296,6 +302,23 @@ class _SheetReader:
         self.tags[tag] = code
         return code
 
+    def _locate(self, ref: str | None) -> tuple[int, int]:
+        """(row, col) of a cell from its ``r`` attribute (remembered for the next sheets when
+        it is a reference); without one, or with one that is none, the cell after the last."""
+        if ref:
+            letters = ref.rstrip(_DIGITS)
+            digits = ref[len(letters):]
+            col = self.columns.get(letters, -1)
+            if col == -1:
+                col = self.columns[letters] = column_index(letters)
+            row = int(digits) if digits and digits.isascii() else 0
+            if row and col:
+                if len(_REFS) >= _REFS_KEPT:
+                    _REFS.clear()
+                _REFS[ref] = (row, col)
+                return row, col
+        return self.row or 1, self.col + 1
+
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if self.capturing:
             self.parser.CharacterDataHandler = None
@@ -309,32 +332,27 @@ class _SheetReader:
             if self.open:
                 self._finish()
             ref = attrs.get("r")
-            row = col = 0
-            if ref:
-                letters = ref.rstrip(_DIGITS)
-                digits = ref[len(letters):]
-                col = self.columns.get(letters, -1)
-                if col == -1:
-                    col = self.columns[letters] = column_index(letters)
-                row = int(digits) if digits and digits.isascii() else 0
-            if not (row and col):
-                row, col = self.row or 1, self.col + 1
-            where = self.cell = (row, col)
-            self.col = col
+            where = _REFS.get(ref) if ref else None
+            if where is None:
+                where = self._locate(ref)
+            self.cell = where
+            self.col = where[1]
             self.in_cell = True
             kind = self.kind = attrs.get("t")
             self.open = kind == "e"
-            style = attrs.get("s")
-            if style is not None:
-                fmt = self.styles.get(style)
-                if fmt is not None:
-                    self.scan.formats[where] = fmt
+            self.style = attrs.get("s")
             return
         if code == 3 or code == 4 or code == 2:  # v, is, f: the cell holds something
             if not self.in_cell:
                 return
             r, c = self.cell
             scan = self.scan
+            style = self.style
+            if style is not None:  # the cell's number format, once it holds something
+                self.style = None
+                fmt = self.styles.get(style)
+                if fmt is not None:
+                    scan.formats[r, c] = fmt
             if not scan.top:
                 scan.top = scan.bottom = r
                 scan.left = scan.right = c

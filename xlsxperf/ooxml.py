@@ -6,8 +6,8 @@
 - ``xl/styles.xml``: each cell style's number format (``cellXfs`` index -> ``numFmtId`` -> the
   built-in or the workbook's own format code);
 - a worksheet's part, once, when the reader first needs the sheet (:func:`scan_sheet`): the
-  number format of every cell holding something that has one other than General, formula cells (their text and
-  whether a value was saved with them: S004), error cells (``#REF!`` …), merged ranges, and
+  number format of every cell holding something, when it is not General; formula cells (their
+  text and whether a value was saved with them: S004), error cells (``#REF!`` …), merged ranges, and
   the rows and columns its values span — checked against the memory limit before calamine
   builds the sheet.
 

@@ -142,6 +142,41 @@ def test_duplicates_get_their_own_outputs_and_are_marked(tmp_path: Path) -> None
     assert sum(1 for v in cells if v and "重复" in v) == 2
 
 
+def test_output_names_stay_unique_as_inputs_come_fail_and_go(tmp_path: Path) -> None:
+    """Copies of one submission want one name: each input keeps its own across runs while
+    others arrive, fail and disappear; a name is free again as soon as its input fails, and no
+    name is ever held by two inputs. One worker, so that files finish in their order."""
+    box, out = tmp_path / "box", tmp_path / "out"
+
+    def run() -> dict[str, str | None]:
+        docs = run_batch([box], out, default_config(), jobs=1).docs
+        return {Path(d["path"]).name: d["output"] for d in docs}
+
+    for name in ("a", "b", "c"):
+        _copy(SEED, box / f"{name}.xlsx")
+    first = run()
+    plain = first["a.xlsx"]  # the name the submission asks for: the first file to finish
+    assert plain is not None and len({str(o).lower() for o in first.values()}) == 3
+    assert all(len(str(first[n])) > len(plain) for n in ("b.xlsx", "c.xlsx"))  # with a tag
+    stamp = (out / str(first["b.xlsx"])).stat().st_mtime_ns
+    _copy(SEED, box / "2021_x.xlsx")  # first: a year in its name (a has the name still)
+    (box / "a.xlsx").write_bytes(b"not a workbook")  # fails: its name is free for d at once
+    _age(box / "a.xlsx")
+    (box / "c.xlsx").unlink()
+    _copy(SEED, box / "d.xlsx")
+    second = run()
+    assert second["a.xlsx"] is None and "c.xlsx" not in second
+    assert len(str(second["2021_x.xlsx"])) > len(plain)
+    assert second["d.xlsx"] == plain and second["b.xlsx"] == first["b.xlsx"]
+    assert (out / str(first["b.xlsx"])).stat().st_mtime_ns == stamp  # never taken by another
+    assert all((out / str(second[n])).is_file() for n in ("2021_x.xlsx", "b.xlsx", "d.xlsx"))
+    _copy(SEED, box / "e.xlsx")
+    third = run()
+    assert [third[n] for n in ("2021_x.xlsx", "b.xlsx", "d.xlsx")] == \
+        [second["2021_x.xlsx"], second["b.xlsx"], plain]
+    assert len({str(third[n]).lower() for n in ("2021_x.xlsx", "b.xlsx", "d.xlsx", "e.xlsx")}) == 4
+
+
 def test_crash_and_hang_do_not_stop_the_batch(tmp_path: Path, monkeypatch) -> None:
     box, out = tmp_path / "box", tmp_path / "out"
     for name in ("a_crash.xlsx", "b_hang.xlsx", "c_fine.xlsx"):

@@ -29,6 +29,7 @@ import logging
 import os
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -343,6 +344,9 @@ class _Run:
         self.removed_before: dict[str, Removed] = {}
         # evaluated submissions, candidates for a previous year: made when a worker first needs them
         self.known: KnownLog | None = None  # for the workers, once a task needs it
+        # how many entries hold each output name (lower case): made when a name is first chosen,
+        # then kept with the entries (see _entry)
+        self.outputs: Counter[str] | None = None
         self.handed: set[str] = set()  # inputs handed to a worker in this run
         self.done: set[str] = set()  # and those of them that came back
 
@@ -544,7 +548,7 @@ class _Run:
             record = file_record(doc)
             entry = Entry(doc.get("sha256"), st[0], st[1], __version__, self.digest, output, record,
                           pairing=reply.pairing or NONE, stored=stored).share(path, self.state.shared)
-            self.state.entries[path] = entry
+            self._entry(path, entry)
             self.store.record(path, entry)
             if old is not None and old.output and old.output != output:
                 self._remove_own(old.output)  # this input's earlier evaluation, under another name
@@ -578,7 +582,7 @@ class _Run:
         stored = self.documents.put(to_json(doc))
         entry = Entry(None, st[0], st[1], __version__, self.digest, None, file_record(doc), tries,
                       stored=stored).share(path, self.state.shared)
-        self.state.entries[path] = entry
+        self._entry(path, entry)
         self.store.record(path, entry)
         self._set(path, source, entry.doc, f"{reason}\n{reply.detail}".rstrip(), stored=stored)
 
@@ -589,17 +593,33 @@ class _Run:
             except FileNotFoundError:
                 pass
 
+    def _entry(self, key: str, entry: Entry | None) -> None:
+        """Set (None: forget) the state's entry of ``key``, keeping the count of output names."""
+        old = self.state.entries.pop(key, None) if entry is None else \
+            self.state.entries.get(key)
+        if entry is not None:
+            self.state.entries[key] = entry
+        if self.outputs is not None:
+            if old is not None and old.output:
+                self.outputs[old.output.lower()] -= 1
+            if entry is not None and entry.output:
+                self.outputs[entry.output.lower()] += 1
+
     def _name_for(self, key: str, suggestion: str | None) -> str:
         """The evaluation's file name: one no other input holds and no file we did not write
         occupies (ours, left by a killed run, may be replaced)."""
+        if self.outputs is None:
+            self.outputs = Counter(e.output.lower() for e in self.state.entries.values() if e.output)
+        own = self.state.entries.get(key)
+        mine = own.output.lower() if own is not None and own.output else None
         wanted = suggestion or "评价结果.xlsx"
-        taken = {e.output.lower() for k, e in self.state.entries.items() if k != key and e.output}
         stem, _, ext = wanted.rpartition(".")
         tag = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:6]
         candidates = [wanted, f"{stem}_{tag}.{ext}"] + [f"{stem}_{tag}_{n}.{ext}" for n in range(2, 100)]
         for name in candidates:
-            if name.lower() in taken:
-                continue
+            lower = name.lower()
+            if self.outputs[lower] > (lower == mine):
+                continue  # another input's
             if os.path.lexists(os.path.join(self.outdir, name)) and _own_file(self.outdir, name) is None:
                 continue  # somebody else's file: never overwritten
             return name
@@ -627,7 +647,8 @@ class _Run:
         for key in list(self.state.entries):
             if key in seen or not under(key, roots) or under(key, blind):
                 continue
-            entry = self.state.entries.pop(key)
+            entry = self.state.entries[key]
+            self._entry(key, None)
             removed = None
             if entry.output and _own_file(self.outdir, entry.output) is not None:
                 # recorded first, moved second: a run killed in between finishes the move

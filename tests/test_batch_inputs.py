@@ -131,6 +131,37 @@ def test_an_annotated_copy_saved_again_by_a_department_is_a_submission(tmp_path:
     assert set(docs) == {"统计局.xlsx", "统计局_改.xlsx"}
 
 
+def test_a_rerun_opens_only_the_inputs_that_changed_to_look_for_our_mark(tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    """An input evaluated before and unchanged since is a submission still: a run over a
+    shared drive does not open it again to see whether it is one of our outputs. One that
+    changed is looked at again, and an evaluation copied over an input is skipped as ours."""
+    import xlsxperf.marker
+
+    box, out = tmp_path / "box", tmp_path / "out"
+    for name, src in (("a", SEED), ("b", CLEAN), ("c", MESSY)):
+        copy(src, box / f"{name}.xlsx")
+    first = {Path(d["path"]).name: d["output"] for d in run_batch([box], out, default_config()).docs}
+    looked: list[str] = []
+    real = xlsxperf.marker.read_mark
+
+    def read_mark(path: str | Path) -> str | None:
+        if Path(path).parent == box.resolve():  # the run reads its own outputs' marks too
+            looked.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(xlsxperf.marker, "read_mark", read_mark)
+    assert sorted(Path(d["path"]).name for d in run_batch([box], out, default_config()).docs) == \
+        ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert looked == []
+    shutil.copyfile(out / first["a.xlsx"], box / "b.xlsx")  # an evaluation over an input
+    age(box / "b.xlsx", time.time() - 3600)
+    copy(SEED, box / "d.xlsx")
+    docs = run_batch([box], out, default_config()).docs
+    assert sorted(looked) == ["b.xlsx", "d.xlsx"]
+    assert sorted(Path(d["path"]).name for d in docs) == ["a.xlsx", "c.xlsx", "d.xlsx"]
+
+
 # -- 8. an empty input keeps the summary -----------------------------------------------------------
 
 

@@ -364,7 +364,7 @@ class _Run:
         if self.store.replayed or self.store.migrated or self.state.damaged:
             self.store.save(self.state)  # a killed run's journal, an earlier version's documents
         self.removed_before = dict(self.state.removed)
-        found = discover(self.paths, self.outdir)
+        found = discover(self.paths, self.outdir, known=self._unchanged)
         if found.own:
             log.info("skipped %d files written by xlsxperf among the inputs", len(found.own))
         if not found.inputs and not self.allow_empty:
@@ -398,6 +398,18 @@ class _Run:
 
     def _tick(self) -> None:
         self.lease.beat()
+
+    def _unchanged(self, path: str) -> bool:
+        """The input was evaluated (or tried) before and has the size and time recorded then:
+        a submission still, not one of our outputs."""
+        entry = self.state.entries.get(path)
+        if entry is None:
+            return False
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        return (entry.size, entry.mtime_ns) == (st.st_size, st.st_mtime_ns)
 
     def _plan(self, inputs: list[str]) -> list[str]:
         """Decide for each input: reuse, pending, or evaluate (returned)."""

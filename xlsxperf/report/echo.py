@@ -269,6 +269,7 @@ def _col(letters: str) -> int:
     return n - 1
 
 
+@lru_cache(maxsize=4096)  # the template's cells, in every submission
 def _pos(ref: str) -> Pos | None:
     """0-based (row, column) of an A1 reference (the first cell of a range); None if it is none."""
     m = _REF.match(ref.replace("$", "").split(":")[0])

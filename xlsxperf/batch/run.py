@@ -613,15 +613,15 @@ class _Run:
             self.state.entries[key] = entry
         if self.outputs is not None:
             if old is not None and old.output:
-                self.outputs[old.output.lower()] -= 1
+                self.outputs[_folded(old.output)] -= 1
             if entry is not None and entry.output:
-                self.outputs[entry.output.lower()] += 1
+                self.outputs[_folded(entry.output)] += 1
 
     def _name_for(self, key: str, suggestion: str | None) -> str:
         """The evaluation's file name: one no other input holds and no file we did not write
         occupies (ours, left by a killed run, may be replaced)."""
         if self.outputs is None:
-            self.outputs = Counter(e.output.lower() for e in self.state.entries.values() if e.output)
+            self.outputs = Counter(_folded(e.output) for e in self.state.entries.values() if e.output)
         own = self.state.entries.get(key)
         mine = own.output.lower() if own is not None and own.output else None
         wanted = suggestion or "评价结果.xlsx"
@@ -746,6 +746,13 @@ class _Run:
         if result is None or result.record is not record:
             result = next(r for r in self.results.values() if r.record is record)
         return result.doc
+
+
+def _folded(name: str) -> str:
+    """``name`` in lower case: the same string when it is already (as most are: CJK and
+    ``.xlsx``), so that counting a thousand names holds no second copy of them."""
+    low = name.lower()
+    return name if low == name else low
 
 
 def run_batch(paths: list[Path], outdir: Path, config: Config, jobs: int | None = None,

@@ -67,18 +67,12 @@ def silently_skipped(name: str) -> bool:
             or lower in ("thumbs.db", "desktop.ini"))
 
 
-def _real(path: Path) -> Path | None:
-    try:
-        return path.resolve(strict=True)
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
-        return None
-
-
-def _real_file(path: str) -> str | None:
-    """:func:`_real` of a file, as text."""
+def _real(path: str | Path) -> str | None:
+    """``path`` with every link resolved, as text; None when it leads nowhere (a missing
+    target, a link loop, a name the system cannot take)."""
     try:
         return os.path.realpath(path, strict=True)
-    except (OSError, RuntimeError, ValueError):
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (Python < 3.13)
         return None
 
 
@@ -104,7 +98,7 @@ def discover(paths: Iterable[Path], outdir: Path,
 
     found: dict[str, None] = {}
     result = Discovery()
-    out = _real(outdir) or outdir.absolute()
+    out = _real(outdir) or str(outdir.absolute())
     seen: set[tuple[int, int]] = set()
 
     def skip(path: str | Path, reason: str) -> None:
@@ -119,7 +113,7 @@ def discover(paths: Iterable[Path], outdir: Path,
         if os.path.splitext(p)[1].lower() not in SPREADSHEETS:
             skip(p, NOT_A_SPREADSHEET)
             return
-        real = _real_file(p)
+        real = _real(p)
         if real is None:
             skip(p, BAD_LINK)
             return
@@ -149,7 +143,7 @@ def discover(paths: Iterable[Path], outdir: Path,
             p = os.path.join(folder, entry.name)
             is_dir, is_file, is_link = _kind(entry)
             if is_dir:
-                if not entry.name.startswith(".") and _real(Path(p)) != out:
+                if not entry.name.startswith(".") and _real(p) != out:
                     walk(Path(p))
             elif is_file:
                 consider(p)

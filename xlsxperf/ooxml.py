@@ -21,6 +21,7 @@ import posixpath
 import re
 import zipfile
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from .books import EPOCH_1900, EPOCH_1904, column_index, column_letter, split_ref
@@ -259,10 +260,15 @@ _SHEET_TAGS.update(dict.fromkeys((
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst"), 6))
 _DIGITS = "0123456789"
-# A1 reference -> (row, col), shared by every sheet a process reads: the same template's cells
-# come again in every submission
-_REFS: dict[str, tuple[int, int]] = {}
-_REFS_KEPT = 20_000  # a few MB at most
+
+
+@lru_cache(maxsize=20_000)  # the same template's cells come again in every submission
+def _position(ref: str) -> tuple[int, int] | None:
+    """(row, col) of a cell's ``r`` attribute; None when it is no cell reference."""
+    letters = ref.rstrip(_DIGITS)
+    digits = ref[len(letters):]
+    row, col = int(digits) if digits else 0, column_index(letters)
+    return (row, col) if row and col else None
 
 
 class _SheetReader:
@@ -291,7 +297,6 @@ class _SheetReader:
         self.vtext: list[str] = []
         self.shared: dict[str, tuple[str, int, int]] = {}  # si -> (text, row, col) of the master
         self.pending: list[tuple[tuple[int, int], str, bool]] = []  # uncached shared formulas
-        self.columns: dict[str, int] = {}
         self.tags: dict[str, int | None] = {}
         self.in_cell = False
 
@@ -301,23 +306,6 @@ class _SheetReader:
         code = _SHEET_TAGS.get(tag.rpartition(":")[2])
         self.tags[tag] = code
         return code
-
-    def _locate(self, ref: str | None) -> tuple[int, int]:
-        """(row, col) of a cell from its ``r`` attribute (remembered for the next sheets when
-        it is a reference); without one, or with one that is none, the cell after the last."""
-        if ref:
-            letters = ref.rstrip(_DIGITS)
-            digits = ref[len(letters):]
-            col = self.columns.get(letters, -1)
-            if col == -1:
-                col = self.columns[letters] = column_index(letters)
-            row = int(digits) if digits and digits.isascii() else 0
-            if row and col:
-                if len(_REFS) >= _REFS_KEPT:
-                    _REFS.clear()
-                _REFS[ref] = (row, col)
-                return row, col
-        return self.row or 1, self.col + 1
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if self.capturing:
@@ -332,9 +320,9 @@ class _SheetReader:
             if self.open:
                 self._finish()
             ref = attrs.get("r")
-            where = _REFS.get(ref) if ref else None
-            if where is None:
-                where = self._locate(ref)
+            where = _position(ref) if ref else None
+            if where is None:  # no reference: the cell after the last
+                where = (self.row or 1, self.col + 1)
             self.cell = where
             self.col = where[1]
             self.in_cell = True

@@ -607,9 +607,10 @@ class _Run:
 
     def _entry(self, key: str, entry: Entry | None) -> None:
         """Set (None: forget) the state's entry of ``key``, keeping the count of output names."""
-        old = self.state.entries.pop(key, None) if entry is None else \
-            self.state.entries.get(key)
-        if entry is not None:
+        old = self.state.entries.get(key)
+        if entry is None:
+            self.state.entries.pop(key, None)
+        else:
             self.state.entries[key] = entry
         if self.outputs is not None:
             if old is not None and old.output:

@@ -259,16 +259,11 @@ _SHEET_TAGS.update(dict.fromkeys((
     "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags",
     "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
     "controls", "webPublishItems", "tableParts", "extLst"), 6))
-_DIGITS = "0123456789"
 
 
-@lru_cache(maxsize=20_000)  # the same template's cells come again in every submission
-def _position(ref: str) -> tuple[int, int] | None:
-    """(row, col) of a cell's ``r`` attribute; None when it is no cell reference."""
-    letters = ref.rstrip(_DIGITS)
-    digits = ref[len(letters):]
-    row, col = int(digits) if digits else 0, column_index(letters)
-    return (row, col) if row and col else None
+# (row, col) of a cell's ``r`` attribute, None when it is no cell reference: the same
+# template's cells come again in every submission
+_position = lru_cache(maxsize=20_000)(split_ref)
 
 
 class _SheetReader:

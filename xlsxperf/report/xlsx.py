@@ -50,7 +50,8 @@ PLAIN_FUNCTIONS = frozenset({
     "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "TEXT", "TRIM", "VALUE",
 })
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\(")
-_NUMBERS = (CellNumberTuple, CellDatetimeTuple)
+# the cells written in one step when they have a format of their own
+_ONE_STEP = frozenset((CellStringTuple, CellBlankTuple, CellNumberTuple, CellDatetimeTuple))
 # what XlsxWriter changes in a shared string or marks on it: XML's special characters (a rich
 # string's runs among them), control characters and its escapes of them, space at either end
 # (kept with xml:space)
@@ -107,20 +108,17 @@ class Sheet(Worksheet):
                 self._write_empty_row(r, spans.get(r // 16), row_info.get(r))
 
     def _write_cell(self, row: int, col: int, cell: Any) -> None:
-        fmt = cell.format
-        kind = type(cell)
-        if fmt is None or self.constant_memory:
+        fmt, kind = cell.format, type(cell)
+        if fmt is None or self.constant_memory or kind not in _ONE_STEP:
             super()._write_cell(row, col, cell)
-        elif kind is CellStringTuple:  # cell.string: the index of its shared string
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" '
-                          f't="s"><v>{cell.string}</v></c>')
+            return
+        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"'
+        if kind is CellStringTuple:  # cell.string: the index of its shared string
+            self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
         elif kind is CellBlankTuple:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
-        elif kind in _NUMBERS:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
-                          f'<v>{cell.number:.16G}</v></c>')
+            self.fh.write(f"{head}/>")
         else:
-            super()._write_cell(row, col, cell)
+            self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
 
 
 class StreamedSheet(Sheet):
